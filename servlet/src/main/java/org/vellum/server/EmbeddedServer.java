@@ -1,9 +1,9 @@
 package org.vellum.server;
 
-import java.net.InetSocketAddress;
-
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.vellum.config.Settings;
@@ -22,7 +22,13 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Starts on host:port (port 0 picks a free one) with the viewer page showing {@code defaultImage}. */
     public static EmbeddedServer start(Settings settings, String host, int port, String defaultImage) throws Exception {
         Vellum vellum = new Vellum(settings);
-        Server jetty = new Server(new InetSocketAddress(host, port));
+        Server jetty = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);              // our protocols send their own Server header
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder iip = new ServletHolder("iip", vellum.iipServlet());

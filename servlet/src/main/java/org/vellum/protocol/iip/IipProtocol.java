@@ -499,7 +499,7 @@ public final class IipProtocol {
             if (output != null) return output;
             if (!errors.isEmpty()) return responses.error(errors);
             if (protocolLine || !lines.isEmpty()) return responses.objects(image, etag, protocolLine, lines);
-            return responses.error(new IipException("2 1", query));
+            return responses.error(List.of(new IipException("2 1", query)));
         }
     }
 
