@@ -87,7 +87,8 @@ class Jp2FailureTest {
         byte[] bytes = Files.readAllBytes(goodJ2k);
         Path f = Files.write(dir.resolve("truncated.j2k"), Arrays.copyOf(bytes, bytes.length * 2 / 3));
         try (Jp2Reader r = Jp2Reader.open(f, 0)) {
-            assertThrows(OpenJpegException.class, () -> r.decode(0, 0, 400, 300, 0));
+            OpenJpegException first = assertThrows(OpenJpegException.class, () -> r.decode(0, 0, 400, 300, 0));
+            assertFalse(first.nativeMessages().isEmpty(), "carries OpenJPEG's own error text");
             assertFalse(r.usable());
             OpenJpegException again = assertThrows(OpenJpegException.class, () -> r.decode(0, 0, 10, 10, 0));
             assertTrue(again.getMessage().contains("earlier failure"), again.getMessage());
