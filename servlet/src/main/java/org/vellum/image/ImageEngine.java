@@ -170,6 +170,8 @@ public final class ImageEngine {
         } catch (OpenJpegException e) {
             LOG.warn("Cannot decode {}: {}", image.path(), e.getMessage());
             throw new ImageException(404, "Cannot decode " + image.identifier() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(400, "Bad region for " + image.identifier() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             LOG.error("Decoder failure on {}", image.path(), e);
             throw new ImageException(500, "Decoder failure on " + image.identifier(), e);

@@ -145,6 +145,7 @@ public final class DecoderPool implements AutoCloseable {
         @Override
         public boolean validateObject(DecoderKey key, PooledObject<Decoder> p) {
             Decoder d = p.getObject();
+            if (!d.reader.usable()) return false;
             try {
                 BasicFileAttributes now = Files.readAttributes(key.path(), BasicFileAttributes.class);
                 return now.size() == d.size && now.lastModifiedTime().toMillis() == d.lastModified;
