@@ -46,7 +46,7 @@ public record Settings(
     public static Settings defaults() {
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
-                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, 16L * 1024 * 1024);
+                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels());
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -70,6 +70,11 @@ public record Settings(
                 Math.max(1, intOf(env, "POOL_MAX_PER_FILE", d.poolMaxPerFile)),
                 Math.max(1, intOf(env, "POOL_IDLE_SECONDS", d.poolIdleSeconds)),
                 Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)));
+    }
+
+    /** About 64 bytes of heap per decoded pixel at peak (samples, image, output), so a 256 MB heap bands at 4 MP. */
+    private static long defaultDecodePixels() {
+        return Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 64));
     }
 
     public Settings withFilesystemPrefix(Path root) {

@@ -3,6 +3,8 @@ package org.vellum.image;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,11 @@ public final class ImageEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
     private static final int INFO_CACHE_SIZE = 1000;
 
+    /** Outputs above this many pixels are made one at a time, so a few large exports cannot exhaust the heap. */
+    private static final long LARGE_OUTPUT = 4L << 20;
+
     private final Settings settings;
+    private final Semaphore largeRenders = new Semaphore(1, true);
     private final ImageResolver resolver;
     private final DecoderPool pool;
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -87,7 +93,21 @@ public final class ImageEngine {
         }
         int layers = settings.layersFor(request.layers(), info.qualityLayers());
         int discard = discardFor(info, region, ow, oh);
-        Pixels p = decodeScaled(request.image(), info, region, discard, ow, oh, layers);
+        boolean large = (long) ow * oh > LARGE_OUTPUT;
+        Pixels p;
+        try {
+            if (large && !largeRenders.tryAcquire(60, TimeUnit.SECONDS)) {
+                throw new ImageException(503, "Busy with other large exports; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(503, "Interrupted");
+        }
+        try {
+            p = decodeScaled(request.image(), info, region, discard, ow, oh, layers);
+        } finally {
+            if (large) largeRenders.release();
+        }
         p = Transforms.apply(p, request.ops());
         p = Transforms.colour(p, request.colour());
         int turns = (int) Math.round(request.rotation() / 90.0);

@@ -3,6 +3,9 @@ package org.vellum.image;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 
 /**
  * 8-bit pixels, packed one int per pixel as ARGB, whatever the number of bands the image really has.
@@ -66,10 +69,13 @@ public record Pixels(int width, int height, int[] argb, int bands) {
             for (int i = 0; i < d.length; i++) d[i] = (byte) (argb[i] >> 16);
             return g;
         }
-        int type = keepAlpha && hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
-        BufferedImage b = new BufferedImage(width, height, type);
-        int[] d = ((DataBufferInt) b.getRaster().getDataBuffer()).getData();
-        System.arraycopy(argb, 0, d, 0, d.length);
-        return b;
+        // Shares the pixel array (no copy: a 25-megapixel export must fit a small heap); RGB ignores the alpha byte.
+        boolean alpha = keepAlpha && hasAlpha();
+        DirectColorModel model = alpha
+                ? new DirectColorModel(32, 0xFF0000, 0xFF00, 0xFF, 0xFF000000)
+                : new DirectColorModel(24, 0xFF0000, 0xFF00, 0xFF);
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(argb, argb.length), width, height, width,
+                model.getMasks(), null);
+        return new BufferedImage(model, raster, false, null);
     }
 }
