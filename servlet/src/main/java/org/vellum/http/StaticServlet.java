@@ -16,9 +16,25 @@ public final class StaticServlet extends HttpServlet {
     private static final Map<String, String> TYPES = Map.of("js", "application/javascript", "css", "text/css",
             "png", "image/png", "html", "text/html; charset=utf-8", "map", "application/json", "svg", "image/svg+xml");
     private final String defaultImage;
+    private final UriMap uriMap;
+    private final IipServlet iip;
 
-    public StaticServlet(String defaultImage) {
+    /** With a URI_MAP, mapped paths go to the IIP servlet (which also answers Zoomify and Deep Zoom commands). */
+    public StaticServlet(String defaultImage, UriMap uriMap, IipServlet iip) {
         this.defaultImage = defaultImage;
+        this.uriMap = uriMap;
+        this.iip = iip;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp)
+            throws jakarta.servlet.ServletException, IOException {
+        String query = uriMap == null ? null : uriMap.query(req.getRequestURI().substring(req.getContextPath().length()));
+        if (query != null) {
+            iip.answerMapped(req, resp, query);
+            return;
+        }
+        super.service(req, resp);
     }
 
     @Override

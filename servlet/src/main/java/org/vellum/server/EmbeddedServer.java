@@ -7,7 +7,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.vellum.config.Settings;
+import org.vellum.http.IipServlet;
 import org.vellum.http.StaticServlet;
+import org.vellum.http.UriMap;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
@@ -31,11 +33,13 @@ public final class EmbeddedServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        ServletHolder iip = new ServletHolder("iip", vellum.iipServlet());
+        IipServlet iipServlet = vellum.iipServlet();
+        ServletHolder iip = new ServletHolder("iip", iipServlet);
         for (String path : Vellum.IIP_PATHS) context.addServlet(iip, path);
         context.addServlet(new ServletHolder("zoomify", vellum.zoomifyServlet()), "/zoomify/*");
         context.addServlet(new ServletHolder("deepzoom", vellum.deepZoomServlet()), "/deepzoom/*");
-        context.addServlet(new ServletHolder("static", new StaticServlet(defaultImage)), "/");
+        context.addServlet(new ServletHolder("static", new StaticServlet(defaultImage,
+                UriMap.parse(settings.uriMap()), iipServlet)), "/");
         jetty.setHandler(context);
         try {
             jetty.start();
