@@ -16,8 +16,6 @@ import org.vellum.config.Settings;
  * demo folder holding a generated demo image, on http://localhost:8080 (PORT) with a viewer page at /.
  */
 public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
     private Main() {
     }
 
@@ -36,6 +34,8 @@ public final class Main {
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i] + " (try --help)");
             }
         }
+        logLevelFrom(env.get("VERBOSITY"));
+        Logger log = LoggerFactory.getLogger(Main.class);
         boolean demo = !env.containsKey("FILESYSTEM_PREFIX");
         if (demo) env.put("FILESYSTEM_PREFIX", env.getOrDefault("VELLUM_DEMO_DIR", "demo"));
         Settings settings = Settings.fromEnvironment(env);
@@ -47,12 +47,30 @@ public final class Main {
             try {
                 server.close();
             } catch (Exception e) {
-                LOG.warn("Stopping: {}", e.toString());
+                log.warn("Stopping: {}", e.toString());
             }
         }));
-        LOG.info("Vellum serves {} on http://localhost:{}/ (IIP at /iip, /fcgi-bin/iipsrv.fcgi, /iipsrv/iipsrv.fcgi)",
+        log.info("Vellum serves {} on http://localhost:{}/ (IIP at /iip, /fcgi-bin/iipsrv.fcgi, /iipsrv/iipsrv.fcgi)",
                 settings.filesystemPrefix(), server.port());
         server.join();
+    }
+
+    /**
+     * iipsrv's VERBOSITY for the bundled simple logger, set before the first logger exists: 0 errors and warnings,
+     * 1 start-up information (the default), 2-4 one line per request, 5 and more everything.
+     */
+    private static void logLevelFrom(String verbosity) {
+        if (verbosity == null || System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") != null) return;
+        int v;
+        try {
+            v = Integer.parseInt(verbosity.trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String level = v <= 0 ? "warn" : v == 1 ? "info" : v < 5 ? "debug" : "trace";
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        // Jetty's own debug output is not what VERBOSITY means
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", v <= 0 ? "warn" : "info");
     }
 
     private static String value(String[] args, int i) {
