@@ -206,6 +206,15 @@ public final class ReferenceIipsrv implements AutoCloseable {
         return httpPort;
     }
 
+    /**
+     * Whether nginx and iipsrv still run. iipsrv 1.1 crashes on some requests (a IIIF region outside the image, a
+     * JP2 level below the file's smallest DWT level) and spawn-fcgi does not restart it; nginx then answers 502.
+     * A differential test should check this before blaming Vellum.
+     */
+    public boolean alive() {
+        return nginx.isAlive() && fcgi.isAlive();
+    }
+
     /** The processes this instance started (nginx, iipsrv), so a test can check that close() ended them. */
     List<ProcessHandle> processes() {
         List<ProcessHandle> all = new ArrayList<>();

@@ -200,6 +200,20 @@ class ReferenceIipsrvTest {
         assertFalse(ReferenceIipsrv.accepts(port));
     }
 
+    @Test
+    void aLevelBelowTheSmallestDwtLevelCrashesIipsrvAndAliveSaysSo() throws Exception {
+        // 1000x700 needs 3 IIP levels; with one DWT level r=0 is "virtual" and 1.1 dies decoding it (nginx: 502).
+        jp2("few", 1000, 700, "-n", "2");
+        try (ReferenceIipsrv crashing = ReferenceIipsrv.start(images)) {
+            assertEquals(200, RawHttp.get(crashing.baseUrl(), IIP + "FIF=few.jp2&JTL=1,3").status());
+            assertEquals(502, RawHttp.get(crashing.baseUrl(), IIP + "FIF=few.jp2&JTL=0,0").status());
+            for (int i = 0; i < 100 && crashing.alive(); i++) {
+                Thread.sleep(10);
+            }
+            assertFalse(crashing.alive());
+        }
+    }
+
     private static RawResponse get(String query) throws IOException {
         return RawHttp.get(ref.baseUrl(), IIP + query);
     }
