@@ -1,0 +1,29 @@
+package org.vellum.codec.openjpeg;
+
+/**
+ * What the main header of a JPEG 2000 file says. Read once per {@link Jp2Reader}.
+ *
+ * @param jp2 JP2 box wrapper (true) or raw J2K codestream (false)
+ * @param width full-resolution width (x1 - x0)
+ * @param height full-resolution height (y1 - y0)
+ * @param resolutions numresolutions of the main COD (DWT levels + 1), minimum over components
+ * @param tileWidth codestream tile width (the image width when untiled)
+ * @param iccProfile the embedded ICC profile, or null
+ * @param hasAlpha a cdef box marks a component as opacity (JP2 only)
+ */
+public record Jp2Header(
+        boolean jp2,
+        int width, int height,
+        int components,
+        int[] precision, boolean[] signed, int[] dx, int[] dy,
+        int resolutions,
+        int qualityLayers,
+        int tileWidth, int tileHeight, int tilesX, int tilesY,
+        Jp2ColorSpace colorSpace,
+        byte[] iccProfile,
+        boolean hasAlpha) {
+
+    public boolean tiled() {
+        return tilesX * tilesY > 1;
+    }
+}

@@ -1,0 +1,460 @@
+package org.vellum.codec.openjpeg;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import org.vellum.codec.openjpeg.OpenJpegLibrary.CodestreamInfo;
+import org.vellum.codec.openjpeg.OpenJpegLibrary.DParameters;
+import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImage;
+import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImageComp;
+
+/**
+ * One open JPEG 2000 file: one codec, one file stream, the main header parsed once, many region decodes.
+ * <p>
+ * Multi-tile files are served with {@code opj_get_decoded_tile} per intersecting tile on the same codec (any order, any
+ * reduce). Single-tile files use {@code opj_set_decode_area}+{@code opj_decode} on the same codec, which OpenJPEG 2.5 allows
+ * only while the reduce factor stays the same, so a change of reduce re-opens codec and stream with the new cp_reduce.
+ * After any failed native call the codec is destroyed (reusing it crashes) and the reader refuses further use.
+ * <p>
+ * Not thread-safe by design (a codec must never be used by two threads); methods are synchronized only as a guard.
+ */
+public final class Jp2Reader implements AutoCloseable {
+    /** Small on purpose: 2.5.0 refills the buffer for every SOT it walks past. */
+    private static final long STREAM_BUFFER = 16384;
+    private static final int MAX_ICC = 16 << 20;
+
+    private final Path file;
+    private final int layers;
+    private final boolean jp2;
+    private final OpenJpegLibrary lib;
+    private Jp2Header header;
+    private int originX;
+    private int originY;
+    private int tileOriginX;
+    private int tileOriginY;
+    private int tileW;
+    private int tileH;
+    private Jp2ColorSpace colorSpace;
+    private Session session;
+    private String brokenBy;
+    private boolean closed;
+
+    private Jp2Reader(Path file, int layers, boolean jp2) {
+        this.file = file;
+        this.layers = layers;
+        this.jp2 = jp2;
+        this.lib = OpenJpeg.lib();
+    }
+
+    /** Opens the file, reads the main header once. layers: number of quality layers to decode, 0 = all. */
+    public static Jp2Reader open(Path file, int layers) throws OpenJpegException {
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0: " + layers);
+        }
+        FileCheck check = FileCheck.check(file);
+        Jp2Reader reader = new Jp2Reader(file, layers, check.jp2);
+        try {
+            reader.readHeader(check);
+            return reader;
+        } catch (OpenJpegException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    public Jp2Header header() {
+        return header;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** False once closed or after a native failure; a pool should then discard the reader. */
+    public synchronized boolean usable() {
+        return !closed && brokenBy == null;
+    }
+
+    private void readHeader(FileCheck check) throws OpenJpegException {
+        session = new Session(0);
+        OpjImage img = new OpjImage(session.image);
+        long w = Integer.toUnsignedLong(img.x1) - Integer.toUnsignedLong(img.x0);
+        long h = Integer.toUnsignedLong(img.y1) - Integer.toUnsignedLong(img.y0);
+        if (img.x0 < 0 || img.y0 < 0 || w <= 0 || h <= 0 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
+            throw new OpenJpegException("implausible image bounds " + img.x0 + "," + img.y0 + "-" + img.x1 + "," + img.y1 + ": " + file);
+        }
+        int nc = img.numcomps;
+        if (nc < 1 || nc > FileCheck.MAX_COMPONENTS || img.comps == null) {
+            throw new OpenJpegException(nc + " components (at most " + FileCheck.MAX_COMPONENTS + "): " + file);
+        }
+        OpjImageComp[] comps = components(img);
+        int[] prec = new int[nc];
+        boolean[] sgnd = new boolean[nc];
+        int[] dx = new int[nc];
+        int[] dy = new int[nc];
+        for (int c = 0; c < nc; c++) {
+            prec[c] = comps[c].prec;
+            sgnd[c] = comps[c].sgnd != 0;
+            dx[c] = comps[c].dx;
+            dy[c] = comps[c].dy;
+            if (prec[c] < 1 || prec[c] > FileCheck.MAX_PRECISION || dx[c] < 1 || dy[c] < 1
+                    || dx[c] > FileCheck.MAX_SUBSAMPLING || dy[c] > FileCheck.MAX_SUBSAMPLING) {
+                throw new OpenJpegException("unsupported component " + c + " (" + prec[c] + " bits, sub-sampling " + dx[c] + "x" + dy[c] + "): " + file);
+            }
+        }
+        byte[] icc = null;
+        if (img.icc_profile_buf != null && img.icc_profile_len > 0 && img.icc_profile_len <= MAX_ICC) {
+            icc = img.icc_profile_buf.getByteArray(0, img.icc_profile_len);
+        } else if (check.icc != null) {
+            icc = check.icc;
+        }
+        // 2.5.0 leaves color_space UNSPECIFIED in opj_read_header and fills it in only on decode: take the colr box's.
+        colorSpace = Jp2ColorSpace.fromNative(img.color_space);
+        if (colorSpace == Jp2ColorSpace.UNSPECIFIED || colorSpace == Jp2ColorSpace.UNKNOWN) {
+            colorSpace = check.colorSpace;
+        }
+
+        Pointer info = lib.opj_get_cstr_info(session.codec);
+        if (info == null) {
+            throw session.failure("opj_get_cstr_info");
+        }
+        int resolutions = Integer.MAX_VALUE;
+        int numLayers;
+        int tilesX;
+        int tilesY;
+        try {
+            tileOriginX = info.getInt(CodestreamInfo.TX0);
+            tileOriginY = info.getInt(CodestreamInfo.TY0);
+            tileW = info.getInt(CodestreamInfo.TDX);
+            tileH = info.getInt(CodestreamInfo.TDY);
+            tilesX = info.getInt(CodestreamInfo.TW);
+            tilesY = info.getInt(CodestreamInfo.TH);
+            int infoComps = info.getInt(CodestreamInfo.NBCOMPS);
+            Pointer tile = info.share(CodestreamInfo.DEFAULT_TILE);
+            numLayers = tile.getInt(CodestreamInfo.TILE_NUMLAYERS);
+            Pointer tccp = tile.getPointer(CodestreamInfo.TILE_TCCP_INFO);
+            if (tccp == null || infoComps < 1) {
+                throw new OpenJpegException("no coding parameters in the main header: " + file);
+            }
+            for (int c = 0; c < Math.min(infoComps, nc); c++) {
+                resolutions = Math.min(resolutions, tccp.getInt((long) c * CodestreamInfo.TCCP_SIZE + CodestreamInfo.TCCP_NUMRESOLUTIONS));
+            }
+        } finally {
+            lib.opj_destroy_cstr_info(new PointerByReference(info));
+        }
+        if (resolutions < 1 || resolutions > 33 || numLayers < 1 || tileW < 1 || tileH < 1 || tilesX < 1 || tilesY < 1) {
+            throw new OpenJpegException("implausible coding parameters (" + resolutions + " resolutions, " + numLayers + " layers, tiles "
+                    + tileW + "x" + tileH + "): " + file);
+        }
+        originX = img.x0;
+        originY = img.y0;
+        header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
+                Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
+                colorSpace, icc, check.hasAlpha);
+    }
+
+    /**
+     * Decodes the rectangle (x,y,w,h) given in FULL-resolution pixel coordinates (relative to the image origin; clamped to the
+     * image), at reduction level {@code reduce} (0 = full resolution; 0 <= reduce < header().resolutions()).
+     * The result has size ceil((x+w)/2^reduce) - ceil(x/2^reduce) by the same formula in y (OpenJPEG's own reduced sizes).
+     */
+    public synchronized Raster decode(int x, int y, int w, int h, int reduce) throws OpenJpegException {
+        if (closed) {
+            throw new IllegalStateException("reader is closed: " + file);
+        }
+        if (brokenBy != null) {
+            throw new OpenJpegException("reader is unusable after an earlier failure (" + brokenBy + "): " + file);
+        }
+        if (reduce < 0 || reduce >= header.resolutions()) {
+            throw new IllegalArgumentException("reduce must be 0.." + (header.resolutions() - 1) + ": " + reduce);
+        }
+        if (w <= 0 || h <= 0) {
+            throw new IllegalArgumentException("empty region " + w + "x" + h);
+        }
+        // Clamp to the image, then move to absolute reference-grid coordinates.
+        int ax0 = originX + (int) clamp(x, 0, header.width());
+        int ay0 = originY + (int) clamp(y, 0, header.height());
+        int ax1 = originX + (int) clamp((long) x + w, 0, header.width());
+        int ay1 = originY + (int) clamp((long) y + h, 0, header.height());
+        int ox0 = ceilDivPow2(ax0, reduce);
+        int oy0 = ceilDivPow2(ay0, reduce);
+        int ox1 = ceilDivPow2(ax1, reduce);
+        int oy1 = ceilDivPow2(ay1, reduce);
+        if (ox1 <= ox0 || oy1 <= oy0) {
+            throw new IllegalArgumentException("region " + x + "," + y + "," + w + "," + h + " is empty in the image at reduce " + reduce);
+        }
+        Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
+        try {
+            if (header.tilesX() * header.tilesY() > 1) {
+                decodeTiles(ax0, ay0, ax1, ay1, reduce, out);
+            } else {
+                decodeArea(ax0, ay0, ax1, ay1, reduce, out);
+            }
+        } catch (OpenJpegException | RuntimeException e) {
+            brokenBy = e.getMessage();
+            closeSession();
+            throw e;
+        }
+        return out.toRaster();
+    }
+
+    private void decodeArea(int ax0, int ay0, int ax1, int ay1, int reduce, Output out) throws OpenJpegException {
+        if (session.reduce != reduce) {
+            // Changing the reduce factor on a reused single-tile codec fails after a change or two: start afresh.
+            closeSession();
+            session = new Session(reduce);
+        }
+        session.sink.clearErrors();
+        if (lib.opj_set_decode_area(session.codec, session.image, ax0, ay0, ax1, ay1) == 0) {
+            throw session.failure("opj_set_decode_area");
+        }
+        if (lib.opj_decode(session.codec, session.stream, session.image) == 0) {
+            throw session.failure("opj_decode");
+        }
+        out.copyFrom(session.image, reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
+    }
+
+    private void decodeTiles(int ax0, int ay0, int ax1, int ay1, int reduce, Output out) throws OpenJpegException {
+        int tx0 = (ax0 - tileOriginX) / tileW;
+        int tx1 = (ax1 - 1 - tileOriginX) / tileW;
+        int ty0 = (ay0 - tileOriginY) / tileH;
+        int ty1 = (ay1 - 1 - tileOriginY) / tileH;
+        int imageX1 = originX + header.width();
+        int imageY1 = originY + header.height();
+        for (int ty = ty0; ty <= ty1; ty++) {
+            for (int tx = tx0; tx <= tx1; tx++) {
+                // The tile's part of the output, in reduced reference-grid coordinates.
+                int bx0 = Math.max(tileOriginX + tx * tileW, originX);
+                int by0 = Math.max(tileOriginY + ty * tileH, originY);
+                int bx1 = (int) Math.min((long) tileOriginX + (long) (tx + 1) * tileW, imageX1);
+                int by1 = (int) Math.min((long) tileOriginY + (long) (ty + 1) * tileH, imageY1);
+                int cx0 = Math.max(ceilDivPow2(bx0, reduce), out.x0);
+                int cy0 = Math.max(ceilDivPow2(by0, reduce), out.y0);
+                int cx1 = Math.min(ceilDivPow2(bx1, reduce), out.x0 + out.w);
+                int cy1 = Math.min(ceilDivPow2(by1, reduce), out.y0 + out.h);
+                if (cx1 <= cx0 || cy1 <= cy0) {
+                    continue;
+                }
+                session.sink.clearErrors();
+                if (lib.opj_set_decoded_resolution_factor(session.codec, reduce) == 0) {
+                    throw session.failure("opj_set_decoded_resolution_factor(" + reduce + ")");
+                }
+                int index = ty * header.tilesX() + tx;
+                if (lib.opj_get_decoded_tile(session.codec, session.stream, session.image, index) == 0) {
+                    throw session.failure("opj_get_decoded_tile(" + index + ")");
+                }
+                out.copyFrom(session.image, reduce, cx0, cy0, cx1, cy1);
+            }
+        }
+    }
+
+    /** The planes being assembled; sized from the first decoded image because a JP2 palette can add components. */
+    private final class Output {
+        final int x0;
+        final int y0;
+        final int w;
+        final int h;
+        int[][] planes;
+        int[] prec;
+        boolean[] sgnd;
+        boolean[] alpha;
+        Jp2ColorSpace colorSpace;
+
+        Output(int x0, int y0, int w, int h) {
+            this.x0 = x0;
+            this.y0 = y0;
+            this.w = w;
+            this.h = h;
+        }
+
+        /** Copies the decoded image into the output rectangle [cx0,cx1)x[cy0,cy1) (reduced reference grid), up-sampling components. */
+        void copyFrom(Pointer imagePtr, int reduce, int cx0, int cy0, int cx1, int cy1) throws OpenJpegException {
+            OpjImage img = new OpjImage(imagePtr);
+            int nc = img.numcomps;
+            if (nc < 1 || nc > FileCheck.MAX_COMPONENTS || img.comps == null) {
+                throw new OpenJpegException("decoder returned " + nc + " components: " + file);
+            }
+            OpjImageComp[] comps = components(img);
+            if (planes == null) {
+                planes = new int[nc][w * h];
+                prec = new int[nc];
+                sgnd = new boolean[nc];
+                alpha = new boolean[nc];
+                Jp2ColorSpace decoded = Jp2ColorSpace.fromNative(img.color_space);
+                colorSpace = decoded == Jp2ColorSpace.UNSPECIFIED || decoded == Jp2ColorSpace.UNKNOWN ? Jp2Reader.this.colorSpace : decoded;
+                for (int c = 0; c < nc; c++) {
+                    prec[c] = comps[c].prec;
+                    sgnd[c] = comps[c].sgnd != 0;
+                    alpha[c] = comps[c].alpha != 0;
+                    if (prec[c] < 1 || prec[c] > FileCheck.MAX_PRECISION) {
+                        throw new OpenJpegException("decoded component " + c + " has " + prec[c] + " bits: " + file);
+                    }
+                }
+            } else if (nc != planes.length) {
+                throw new OpenJpegException("tiles decode to different component counts: " + file);
+            }
+            for (int c = 0; c < nc; c++) {
+                copyComponent(comps[c], c, reduce, cx0, cy0, cx1, cy1);
+            }
+        }
+
+        private void copyComponent(OpjImageComp comp, int c, int reduce, int cx0, int cy0, int cx1, int cy1) throws OpenJpegException {
+            int cw = comp.w;
+            int ch = comp.h;
+            int dx = comp.dx;
+            int dy = comp.dy;
+            if (comp.data == null || cw <= 0 || ch <= 0 || dx < 1 || dy < 1) {
+                // Never hand out a silently black tile.
+                throw new OpenJpegException("decoder returned no data for component " + c + " (" + cw + "x" + ch + "): " + file);
+            }
+            // Origin of the decoded samples on the reduced component grid (comp.x0/y0 stay in full-res component coordinates).
+            int sx0 = ceilDivPow2(comp.x0, reduce);
+            int sy0 = ceilDivPow2(comp.y0, reduce);
+            int rowFirst = clampInt(Math.floorDiv(cy0, dy) - sy0, ch);
+            int rowLast = clampInt(Math.floorDiv(cy1 - 1, dy) - sy0, ch);
+            int rows = rowLast - rowFirst + 1;
+            int[] src = new int[rows * cw];
+            comp.data.read((long) rowFirst * cw * 4, src, 0, src.length);
+            int[] dst = planes[c];
+            int n = cx1 - cx0;
+            int firstCol = cx0 - sx0;
+            for (int yy = cy0; yy < cy1; yy++) {
+                int srow = (clampInt(Math.floorDiv(yy, dy) - sy0, ch) - rowFirst) * cw;
+                int drow = (yy - y0) * w + (cx0 - x0);
+                if (dx == 1 && firstCol >= 0 && firstCol + n <= cw) {
+                    System.arraycopy(src, srow + firstCol, dst, drow, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst[drow + i] = src[srow + clampInt(Math.floorDiv(cx0 + i, dx) - sx0, cw)];
+                    }
+                }
+            }
+        }
+
+        Raster toRaster() {
+            int nc = planes.length;
+            int a = -1;
+            for (int c = 0; c < nc; c++) {
+                if (alpha[c]) {
+                    a = c;
+                }
+            }
+            if (a >= 0 && a != nc - 1) {
+                // Raster promises the alpha plane last.
+                moveToEnd(planes, a);
+                int p = prec[a];
+                boolean s = sgnd[a];
+                System.arraycopy(prec, a + 1, prec, a, nc - 1 - a);
+                System.arraycopy(sgnd, a + 1, sgnd, a, nc - 1 - a);
+                prec[nc - 1] = p;
+                sgnd[nc - 1] = s;
+            }
+            return new Raster(w, h, planes, prec, sgnd, colorSpace, a >= 0 || (header.hasAlpha() && nc == header.components()));
+        }
+    }
+
+    private static void moveToEnd(int[][] planes, int index) {
+        int[] p = planes[index];
+        System.arraycopy(planes, index + 1, planes, index, planes.length - 1 - index);
+        planes[planes.length - 1] = p;
+    }
+
+    private static OpjImageComp[] components(OpjImage img) {
+        return (OpjImageComp[]) new OpjImageComp(img.comps).toArray(img.numcomps);
+    }
+
+    /** Codec, stream, header image and message sink of one opj_read_header; freed together in {@link #close()}. */
+    private final class Session implements AutoCloseable {
+        final int reduce;
+        final MessageSink sink;
+        Pointer codec;
+        Pointer stream;
+        Pointer image;
+
+        Session(int reduce) throws OpenJpegException {
+            this.reduce = reduce;
+            this.sink = new MessageSink(file.toString());
+            try {
+                codec = lib.opj_create_decompress(jp2 ? OpenJpegLibrary.OPJ_CODEC_JP2 : OpenJpegLibrary.OPJ_CODEC_J2K);
+                if (codec == null) {
+                    throw failure("opj_create_decompress");
+                }
+                sink.attach(lib, codec);
+                Memory params = new Memory(DParameters.SIZE);
+                params.clear();
+                lib.opj_set_default_decoder_parameters(params);
+                params.setInt(DParameters.CP_REDUCE, reduce);
+                params.setInt(DParameters.CP_LAYER, layers);
+                if (lib.opj_setup_decoder(codec, params) == 0) {
+                    throw failure("opj_setup_decoder");
+                }
+                if (lib.opj_decoder_set_strict_mode(codec, 1) == 0) {
+                    throw failure("opj_decoder_set_strict_mode");
+                }
+                // One thread per codec: a server parallelises across requests instead.
+                lib.opj_codec_set_threads(codec, 1);
+                stream = lib.opj_stream_create_file_stream(file.toString(), STREAM_BUFFER, 1);
+                if (stream == null) {
+                    throw failure("opening the file stream");
+                }
+                PointerByReference ref = new PointerByReference();
+                int ok = lib.opj_read_header(stream, codec, ref);
+                image = ref.getValue();
+                if (ok == 0 || image == null) {
+                    throw failure("opj_read_header");
+                }
+            } catch (OpenJpegException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        OpenJpegException failure(String call) {
+            return new OpenJpegException(call + " failed for " + file, sink.errors());
+        }
+
+        @Override
+        public void close() {
+            if (image != null) {
+                lib.opj_image_destroy(image);
+                image = null;
+            }
+            if (codec != null) {
+                lib.opj_destroy_codec(codec);
+                codec = null;
+            }
+            if (stream != null) {
+                lib.opj_stream_destroy(stream);
+                stream = null;
+            }
+            sink.close();
+        }
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    /** Idempotent; frees codec, stream and image. */
+    @Override
+    public synchronized void close() {
+        closeSession();
+        closed = true;
+    }
+
+    static int ceilDivPow2(int a, int b) {
+        return (int) ((Integer.toUnsignedLong(a) + (1L << b) - 1) >> b);
+    }
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private static int clampInt(int v, int size) {
+        return v < 0 ? 0 : Math.min(v, size - 1);
+    }
+}

@@ -1,0 +1,45 @@
+package org.vellum.codec.openjpeg;
+
+import com.sun.jna.Native;
+
+/** Loads libopenjp2 once and checks its version. */
+public final class OpenJpeg {
+    private static final int MIN_MAJOR = 2;
+    private static final int MIN_MINOR = 5;
+
+    private OpenJpeg() { }
+
+    /** Loading is deferred to first use so that a missing library fails the caller, not class loading. */
+    private static final class Holder {
+        static final OpenJpegLibrary LIB = load();
+
+        private static OpenJpegLibrary load() {
+            OpenJpegLibrary lib = Native.load("openjp2", OpenJpegLibrary.class);
+            String v = lib.opj_version();
+            if (!atLeast(v, MIN_MAJOR, MIN_MINOR)) {
+                throw new UnsatisfiedLinkError("libopenjp2 " + v + " is too old; need " + MIN_MAJOR + "." + MIN_MINOR + " or later");
+            }
+            return lib;
+        }
+    }
+
+    /** The library version, e.g. "2.5.0". Throws {@link UnsatisfiedLinkError} if the library is missing or older than 2.5. */
+    public static String version() {
+        return Holder.LIB.opj_version();
+    }
+
+    static OpenJpegLibrary lib() {
+        return Holder.LIB;
+    }
+
+    static boolean atLeast(String version, int major, int minor) {
+        String[] parts = version.trim().split("[.\\-]");
+        try {
+            int ma = Integer.parseInt(parts[0]);
+            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return ma > major || (ma == major && mi >= minor);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.vellum.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of the server, immutable. Built from defaults, then iipsrv-style environment variables,
+ * then (later) container configuration. Nothing else in the code reads the environment.
+ *
+ * @param filesystemPrefix   FILESYSTEM_PREFIX: the image root; identifiers resolve below it and never outside
+ * @param filesystemSuffix   FILESYSTEM_SUFFIX: appended to every identifier
+ * @param jpegQuality        JPEG_QUALITY 1..100
+ * @param maxCvt             MAX_CVT: largest output side of a region export (also IIIF maxWidth)
+ * @param maxLayers          MAX_LAYERS: -1 all quality layers (our default), 0 half of them (iipsrv's default), n at most n
+ * @param cacheControl       CACHE_CONTROL: Cache-Control value on successful responses
+ * @param cors               CORS: Access-Control-Allow-Origin value, empty for none
+ * @param baseUrl            BASE_URL: public base for IIIF ids and redirects, empty to derive from the request
+ * @param allowUpscaling     ALLOW_UPSCALING
+ * @param interpolation      INTERPOLATION: 0 nearest neighbour, 1 bilinear
+ * @param uriMap             URI_MAP: {@code prefix=>protocol}, empty for none
+ * @param verbosity          VERBOSITY 0..6
+ * @param poolMaxTotal       POOL_MAX_TOTAL: decoders open at once, all files
+ * @param poolMaxPerFile     POOL_MAX_PER_FILE: decoders open at once for one file
+ * @param poolIdleSeconds    POOL_IDLE_SECONDS: an idle decoder is closed after this long
+ * @param maxDecodePixels    MAX_DECODE_PIXELS: largest area one decode step may produce (memory guard)
+ */
+public record Settings(
+        Path filesystemPrefix,
+        String filesystemSuffix,
+        int jpegQuality,
+        int maxCvt,
+        int maxLayers,
+        String cacheControl,
+        String cors,
+        String baseUrl,
+        boolean allowUpscaling,
+        int interpolation,
+        String uriMap,
+        int verbosity,
+        int poolMaxTotal,
+        int poolMaxPerFile,
+        int poolIdleSeconds,
+        long maxDecodePixels) {
+
+    public static Settings defaults() {
+        return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
+                "", true, 1, "", 1,
+                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, 16L * 1024 * 1024);
+    }
+
+    /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
+    public static Settings fromEnvironment(Map<String, String> env) {
+        Settings d = defaults();
+        return new Settings(
+                env.containsKey("FILESYSTEM_PREFIX") ? Path.of(env.get("FILESYSTEM_PREFIX")).toAbsolutePath().normalize()
+                        : d.filesystemPrefix,
+                env.getOrDefault("FILESYSTEM_SUFFIX", d.filesystemSuffix),
+                clamp(intOf(env, "JPEG_QUALITY", d.jpegQuality), 1, 100),
+                maxCvtOf(intOf(env, "MAX_CVT", d.maxCvt)),
+                intOf(env, "MAX_LAYERS", d.maxLayers),
+                env.getOrDefault("CACHE_CONTROL", d.cacheControl),
+                env.getOrDefault("CORS", d.cors),
+                env.getOrDefault("BASE_URL", d.baseUrl),
+                intOf(env, "ALLOW_UPSCALING", 1) != 0,
+                clamp(intOf(env, "INTERPOLATION", d.interpolation), 0, 1),
+                env.getOrDefault("URI_MAP", d.uriMap),
+                intOf(env, "VERBOSITY", d.verbosity),
+                Math.max(1, intOf(env, "POOL_MAX_TOTAL", d.poolMaxTotal)),
+                Math.max(1, intOf(env, "POOL_MAX_PER_FILE", d.poolMaxPerFile)),
+                Math.max(1, intOf(env, "POOL_IDLE_SECONDS", d.poolIdleSeconds)),
+                Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)));
+    }
+
+    public Settings withFilesystemPrefix(Path root) {
+        return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
+                cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
+                poolMaxPerFile, poolIdleSeconds, maxDecodePixels);
+    }
+
+    /**
+     * Quality layers to decode for a request asking for {@code requested} layers (0 or less: no LYR given),
+     * in a file holding {@code available}. 0 means all, as OpenJPEG's cp_layer does.
+     */
+    public int layersFor(int requested, int available) {
+        int cap = switch (Integer.signum(maxLayers)) {
+            case -1 -> available;
+            case 0 -> (available + 1) / 2;         // iipsrv's MAX_LAYERS=0: half the layers, rounded up
+            default -> Math.min(maxLayers, available);
+        };
+        int n = requested > 0 ? Math.min(requested, cap) : cap;
+        return n >= available ? 0 : Math.max(1, n);
+    }
+
+    private static int maxCvtOf(int v) {
+        if (v < 0) return Integer.MAX_VALUE;       // -1: unlimited, as iipsrv 1.2+
+        return v == 0 ? 5000 : Math.max(64, v);    // iipsrv 1.1 floor of 64
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private static int intOf(Map<String, String> env, String name, int dflt) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOf(env, name, dflt)));
+    }
+
+    private static long longOf(Map<String, String> env, String name, long dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Long.parseLong(v.trim().toLowerCase(Locale.ROOT));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+}

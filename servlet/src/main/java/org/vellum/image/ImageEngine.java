@@ -1,0 +1,178 @@
+package org.vellum.image;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vellum.codec.openjpeg.OpenJpegException;
+import org.vellum.codec.openjpeg.Raster;
+import org.vellum.config.Settings;
+import org.vellum.pool.DecoderKey;
+import org.vellum.pool.DecoderPool;
+import org.vellum.source.ForbiddenPathException;
+import org.vellum.source.ImageNotFoundException;
+import org.vellum.source.ImageResolver;
+import org.vellum.source.ResolvedImage;
+
+/**
+ * The one way from an {@link ImageRequest} to encoded bytes: pick the smallest stored level that still has enough
+ * pixels, decode only the area needed there (in bands when it is large), scale, apply the pixel operations and
+ * orientation, encode. The engine does not know which protocol asked.
+ */
+public final class ImageEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
+    private static final int INFO_CACHE_SIZE = 1000;
+
+    private final Settings settings;
+    private final ImageResolver resolver;
+    private final DecoderPool pool;
+    private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
+            return size() > INFO_CACHE_SIZE;
+        }
+    };
+
+    public ImageEngine(Settings settings, ImageResolver resolver, DecoderPool pool) {
+        this.settings = settings;
+        this.resolver = resolver;
+        this.pool = pool;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public DecoderPool pool() {
+        return pool;
+    }
+
+    public ResolvedImage resolve(String identifier) throws ImageException {
+        try {
+            return resolver.resolve(identifier);
+        } catch (ImageNotFoundException e) {
+            throw new ImageException(404, e.getMessage());
+        } catch (ForbiddenPathException e) {
+            throw new ImageException(403, e.getMessage());
+        }
+    }
+
+    /** The image's header facts; parsed once per file version. */
+    public ImageInfo info(ResolvedImage image) throws ImageException {
+        String key = image.path() + "@" + image.fingerprint();
+        synchronized (infoCache) {
+            ImageInfo cached = infoCache.get(key);
+            if (cached != null) return cached;
+        }
+        ImageInfo info = withDecoder(image, 0, reader -> ImageInfo.of(reader.header()));
+        synchronized (infoCache) {
+            infoCache.put(key, info);
+        }
+        return info;
+    }
+
+    /** Produces the request's pixels, oriented and coloured, ready to encode. */
+    public Pixels render(ImageRequest request) throws ImageException {
+        ImageInfo info = info(request.image());
+        Rect region = request.region().clip(info.width(), info.height());
+        if (region.isEmpty()) throw new ImageException(400, "Region lies outside the image");
+        int ow = request.outWidth();
+        int oh = request.outHeight();
+        if (ow <= 0 || oh <= 0) throw new ImageException(400, "Empty output size");
+        if ((long) ow * oh > Math.max(settings.maxDecodePixels(), (long) settings.maxCvt() * settings.maxCvt())
+                || (long) ow * oh > Integer.MAX_VALUE / 2) {
+            throw new ImageException(413, "Output of " + ow + "x" + oh + " pixels exceeds the configured limits");
+        }
+        int layers = settings.layersFor(request.layers(), info.qualityLayers());
+        int discard = discardFor(info, region, ow, oh);
+        Pixels p = decodeScaled(request.image(), info, region, discard, ow, oh, layers);
+        p = Transforms.apply(p, request.ops());
+        p = Transforms.colour(p, request.colour());
+        int turns = (int) Math.round(request.rotation() / 90.0);
+        return Transforms.orient(p, request.mirror(), turns);
+    }
+
+    public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {
+        try {
+            return Encoders.encode(p, format, quality);
+        } catch (IOException e) {
+            throw new ImageException(500, "Encoding failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The most reductions after which the region still has at least the output's pixels in both directions. */
+    static int discardFor(ImageInfo info, Rect region, int ow, int oh) {
+        int d = 0;
+        while (d < 30) {
+            int next = d + 1;
+            int w = ImageInfo.ceilShift((long) region.x() + region.width(), next) - ImageInfo.ceilShift(region.x(), next);
+            int h = ImageInfo.ceilShift((long) region.y() + region.height(), next) - ImageInfo.ceilShift(region.y(), next);
+            if (w < ow || h < oh || w < 1 || h < 1) break;
+            d = next;
+        }
+        return d;
+    }
+
+    /**
+     * Decodes the region at the stored level closest to {@code discard} and scales it to ow x oh. Levels the file does
+     * not store are made from the smallest stored one. Large areas are decoded in horizontal bands.
+     */
+    private Pixels decodeScaled(ResolvedImage image, ImageInfo info, Rect region, int discard, int ow, int oh,
+                                int layers) throws ImageException {
+        int d = Math.min(discard, info.storedReductions());
+        int lx0 = ImageInfo.ceilShift(region.x(), d);
+        int ly0 = ImageInfo.ceilShift(region.y(), d);
+        int lx1 = ImageInfo.ceilShift((long) region.x() + region.width(), d);
+        int ly1 = ImageInfo.ceilShift((long) region.y() + region.height(), d);
+        int sw = Math.max(1, lx1 - lx0);
+        int sh = Math.max(1, ly1 - ly0);
+        boolean smooth = settings.interpolation() != 0;
+        long budget = settings.maxDecodePixels();
+        if ((long) sw * sh <= budget) {
+            Pixels src = decodeLevelRows(image, info, d, lx0, lx1, ly0, ly1, layers);
+            return Resampler.scale(src, ow, oh, smooth);
+        }
+        int[] out = new int[Math.multiplyExact(ow, oh)];
+        int bands = info.bands();
+        int rowsPerBand = (int) Math.max(1, Math.min(oh, budget / sw * oh / Math.max(1, sh) - 2));
+        for (int oy0 = 0; oy0 < oh; oy0 += rowsPerBand) {
+            int oy1 = Math.min(oh, oy0 + rowsPerBand);
+            int[] rows = Resampler.sourceRows(oy0, oy1, sh, oh);
+            Pixels band = decodeLevelRows(image, info, d, lx0, lx1, ly0 + rows[0], ly0 + rows[1], layers);
+            bands = band.bands();
+            Resampler.scaleRows(band, rows[0], sw, sh, out, ow, oh, oy0, oy1, smooth);
+        }
+        return new Pixels(ow, oh, out, bands);
+    }
+
+    /** Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates). */
+    private Pixels decodeLevelRows(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
+                                   int layers) throws ImageException {
+        int x = (int) Math.min(info.width(), (long) lx0 << d);
+        int y = (int) Math.min(info.height(), (long) ly0 << d);
+        int x1 = (int) Math.min(info.width(), (long) lx1 << d);
+        int y1 = (int) Math.min(info.height(), (long) ly1 << d);
+        if ((long) (lx1 - lx0) * (ly1 - ly0) > settings.maxDecodePixels() * 2L) {
+            throw new ImageException(413, "Decoding " + (lx1 - lx0) + "x" + (ly1 - ly0)
+                    + " pixels at once exceeds MAX_DECODE_PIXELS");
+        }
+        int bands = info.bands();
+        Raster raster = withDecoder(image, layers, reader -> reader.decode(x, y, x1 - x, y1 - y, d));
+        return Pixels.of(raster.toImage(), bands);
+    }
+
+    private <T> T withDecoder(ResolvedImage image, int layers, DecoderPool.DecoderWork<T> work)
+            throws ImageException {
+        try {
+            return pool.withDecoder(new DecoderKey(image.path(), layers), work);
+        } catch (OpenJpegException e) {
+            LOG.warn("Cannot decode {}: {}", image.path(), e.getMessage());
+            throw new ImageException(404, "Cannot decode " + image.identifier() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            LOG.error("Decoder failure on {}", image.path(), e);
+            throw new ImageException(500, "Decoder failure on " + image.identifier(), e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.vellum.image;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.vellum.codec.openjpeg.Jp2ColorSpace;
+import org.vellum.codec.openjpeg.Jp2Header;
+
+/**
+ * What the protocols need to know of an image. Levels follow iipsrv: counted down from full size to the first
+ * level that fits in one 256x256 tile; levels the file does not store are made by downscaling the smallest stored one,
+ * and stored levels below that are hidden.
+ *
+ * @param storedReductions DWT levels in the file (OpenJPEG's largest usable reduce factor)
+ */
+public record ImageInfo(int width, int height, int components, int bitsPerChannel, int storedReductions,
+                        int qualityLayers, boolean hasAlpha, Jp2ColorSpace colorSpace, byte[] iccProfile) {
+
+    public static final int TILE_SIZE = 256;
+
+    public static ImageInfo of(Jp2Header h) {
+        int bits = 0;
+        for (int p : h.precision()) bits = Math.max(bits, p);
+        return new ImageInfo(h.width(), h.height(), h.components(), bits, Math.max(0, h.resolutions() - 1),
+                h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile());
+    }
+
+    /** Colour bands without alpha: 1 grey or 3 colour (components beyond are extra channels we do not show). */
+    public int colourBands() {
+        int c = hasAlpha ? components - 1 : components;
+        return c >= 3 ? 3 : 1;
+    }
+
+    /** Bands of the decoded pixels, alpha included. */
+    public int bands() {
+        return colourBands() + (hasAlpha ? 1 : 0);
+    }
+
+    /** IIP's Resolution-number. */
+    public int resolutionNumber() {
+        int n = 1;
+        int w = width;
+        int h = height;
+        while (w > TILE_SIZE || h > TILE_SIZE) {
+            w = (w + 1) / 2;
+            h = (h + 1) / 2;
+            n++;
+        }
+        return n;
+    }
+
+    /** Width of the image reduced {@code discard} times (the true JPEG 2000 size, ceil(W / 2^d)). */
+    public int levelWidth(int discard) {
+        return ceilShift(width, discard);
+    }
+
+    public int levelHeight(int discard) {
+        return ceilShift(height, discard);
+    }
+
+    /** Level sizes, smallest first, as IIP's Resolutions lists them. */
+    public List<int[]> levelsSmallestFirst() {
+        int n = resolutionNumber();
+        List<int[]> out = new ArrayList<>(n);
+        for (int d = n - 1; d >= 0; d--) out.add(new int[] {levelWidth(d), levelHeight(d)});
+        return out;
+    }
+
+    static int ceilShift(long v, int d) {
+        if (d >= 62) return v > 0 ? 1 : 0;
+        return (int) ((v + (1L << d) - 1) >> d);
+    }
+}

@@ -1,0 +1,31 @@
+package org.vellum.image;
+
+import java.util.List;
+
+/**
+ * IIP's pixel operations. They always run in iipsrv's order, whatever order the request named them in:
+ * normalise (MINMAX), hill shading, colour twist, gamma, invert, colour map, contrast, then grey/bitonal and
+ * equalisation.
+ *
+ * @param minMax    per channel input range {channel, min, max}; channel -1 means all channels
+ * @param shade     hill-shading light angles {horizontal, vertical}, or null
+ * @param twist     colour twist matrix rows (one per output channel), or null
+ * @param gamma     gamma exponent, NaN for none; {@link #LOG} for a logarithmic transform
+ * @param invert    invert the samples
+ * @param colormap  hot, cold, jet, blue, green or red; null for none
+ * @param contrast  contrast multiplier, NaN for none
+ * @param stretch   stretch each channel to its full range
+ * @param equalize  histogram equalisation
+ */
+public record PixelOps(List<double[]> minMax, int[] shade, double[][] twist, double gamma, boolean invert,
+                       String colormap, double contrast, boolean stretch, boolean equalize) {
+
+    public static final double LOG = Double.NEGATIVE_INFINITY;
+    public static final PixelOps NONE = new PixelOps(List.of(), null, null, Double.NaN, false, null, Double.NaN,
+            false, false);
+
+    public boolean isNone() {
+        return minMax.isEmpty() && shade == null && twist == null && Double.isNaN(gamma) && !invert
+                && colormap == null && Double.isNaN(contrast) && !stretch && !equalize;
+    }
+}

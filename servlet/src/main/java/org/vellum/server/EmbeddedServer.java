@@ -1,0 +1,73 @@
+package org.vellum.server;
+
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.vellum.config.Settings;
+import org.vellum.http.StaticServlet;
+
+/** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
+public final class EmbeddedServer implements AutoCloseable {
+    private final Server jetty;
+    private final Vellum vellum;
+
+    private EmbeddedServer(Server jetty, Vellum vellum) {
+        this.jetty = jetty;
+        this.vellum = vellum;
+    }
+
+    /** Starts on host:port (port 0 picks a free one) with the viewer page showing {@code defaultImage}. */
+    public static EmbeddedServer start(Settings settings, String host, int port, String defaultImage) throws Exception {
+        Vellum vellum = new Vellum(settings);
+        Server jetty = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);              // our protocols send their own Server header
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder iip = new ServletHolder("iip", vellum.iipServlet());
+        for (String path : Vellum.IIP_PATHS) context.addServlet(iip, path);
+        context.addServlet(new ServletHolder("zoomify", vellum.zoomifyServlet()), "/zoomify/*");
+        context.addServlet(new ServletHolder("deepzoom", vellum.deepZoomServlet()), "/deepzoom/*");
+        context.addServlet(new ServletHolder("static", new StaticServlet(defaultImage)), "/");
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            vellum.close();
+            throw e;
+        }
+        return new EmbeddedServer(jetty, vellum);
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public Vellum vellum() {
+        return vellum;
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            jetty.stop();
+        } finally {
+            vellum.close();
+        }
+    }
+}

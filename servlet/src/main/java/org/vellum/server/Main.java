@@ -1,0 +1,71 @@
+package org.vellum.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vellum.config.Settings;
+
+/**
+ * {@code bin/vellum [--images DIR] [--port N] [--host H]}: serves a folder of images (FILESYSTEM_PREFIX), by default a
+ * demo folder holding a generated demo image, on http://localhost:8080 (PORT) with a viewer page at /.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        String host = "0.0.0.0";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--images" -> env.put("FILESYSTEM_PREFIX", value(args, ++i));
+                case "--port" -> env.put("PORT", value(args, ++i));
+                case "--host" -> host = value(args, ++i);
+                case "--help", "-h" -> {
+                    System.out.println("usage: bin/vellum [--images DIR] [--port N] [--host ADDRESS]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("Unknown argument " + args[i] + " (try --help)");
+            }
+        }
+        boolean demo = !env.containsKey("FILESYSTEM_PREFIX");
+        if (demo) env.put("FILESYSTEM_PREFIX", env.getOrDefault("VELLUM_DEMO_DIR", "demo"));
+        Settings settings = Settings.fromEnvironment(env);
+        String image = demo ? DemoImage.ensure(settings.filesystemPrefix()).getFileName().toString()
+                : firstImage(settings.filesystemPrefix());
+        int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
+        EmbeddedServer server = EmbeddedServer.start(settings, host, port, image);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping: {}", e.toString());
+            }
+        }));
+        LOG.info("Vellum serves {} on http://localhost:{}/ (IIP at /iip, /fcgi-bin/iipsrv.fcgi, /iipsrv/iipsrv.fcgi)",
+                settings.filesystemPrefix(), server.port());
+        server.join();
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        return args[i];
+    }
+
+    /** The image the viewer page opens first: the first JPEG 2000 file in the folder. */
+    private static String firstImage(Path root) throws IOException {
+        if (!Files.isDirectory(root)) throw new IOException("No such image folder: " + root);
+        try (Stream<Path> files = Files.walk(root, 3)) {
+            return files.filter(p -> p.toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
+                    .map(p -> root.relativize(p).toString()).findFirst().orElse("");
+        }
+    }
+}

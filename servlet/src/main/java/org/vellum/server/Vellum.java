@@ -1,0 +1,63 @@
+package org.vellum.server;
+
+import java.time.Duration;
+
+import org.vellum.config.Settings;
+import org.vellum.http.IipServlet;
+import org.vellum.http.PathProtocolServlet;
+import org.vellum.image.ImageEngine;
+import org.vellum.pool.DecoderPool;
+import org.vellum.protocol.deepzoom.DeepZoom;
+import org.vellum.protocol.iip.IipProtocol;
+import org.vellum.protocol.iip.IipResponses;
+import org.vellum.protocol.zoomify.Zoomify;
+import org.vellum.source.FilesystemResolver;
+import org.vellum.source.ImageResolver;
+
+/** One running server's parts, built from one settings object; closing it closes the decoder pool. */
+public final class Vellum implements AutoCloseable {
+    /** Paths existing viewer configurations use for iipsrv, so they work unchanged. */
+    public static final String[] IIP_PATHS = {"/iip", "/fcgi-bin/iipsrv.fcgi", "/iipsrv/iipsrv.fcgi"};
+
+    private final Settings settings;
+    private final DecoderPool pool;
+    private final ImageEngine engine;
+
+    public Vellum(Settings settings) {
+        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
+    }
+
+    public Vellum(Settings settings, ImageResolver resolver) {
+        this.settings = settings;
+        this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
+                Duration.ofSeconds(settings.poolIdleSeconds()));
+        this.engine = new ImageEngine(settings, resolver, pool);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ImageEngine engine() {
+        return engine;
+    }
+
+    public IipServlet iipServlet() {
+        return new IipServlet(new IipProtocol(engine), settings);
+    }
+
+    public PathProtocolServlet zoomifyServlet() {
+        Zoomify z = new Zoomify(engine, new IipResponses(settings));
+        return new PathProtocolServlet(z::handle, settings);
+    }
+
+    public PathProtocolServlet deepZoomServlet() {
+        DeepZoom dz = new DeepZoom(engine, new IipResponses(settings));
+        return new PathProtocolServlet(dz::handle, settings);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

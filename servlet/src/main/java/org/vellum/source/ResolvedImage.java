@@ -1,0 +1,19 @@
+package org.vellum.source;
+
+import java.nio.file.Path;
+
+/**
+ * An identifier turned into a file, with what HTTP caching needs.
+ *
+ * @param identifier   as the client gave it
+ * @param path         real path, inside the image root
+ * @param lastModified file mtime in milliseconds
+ * @param size         file size in bytes
+ */
+public record ResolvedImage(String identifier, Path path, long lastModified, long size) {
+
+    /** Changes whenever the file is replaced or rewritten; a base for strong ETags. */
+    public String fingerprint() {
+        return Long.toHexString(size) + "-" + Long.toHexString(lastModified);
+    }
+}
