@@ -54,6 +54,7 @@ public final class IipProtocol {
             for (IipQuery.Command c : commands) {
                 Response early = s.run(c);
                 if (early != null) return early;
+                if (s.noImage) break;   // 1.1's checkImage throws after error 1 3: later commands never run
             }
         } catch (ImageException e) {
             return responses.failure(e);
@@ -155,9 +156,12 @@ public final class IipProtocol {
             return null;
         }
 
+        boolean noImage;
+
         boolean need(String object) {
             if (image == null) {
                 errors.add(new IipException("1 3", object));
+                noImage = true;
                 return false;
             }
             return true;
