@@ -340,7 +340,9 @@ public final class IipProtocol {
 
         byte[] tileBytes(int r, int t, OutputFormat format) throws ImageException {
             int n = info.resolutionNumber();
-            if (r >= n) throw noTile(t);
+            // 1.1 tests r > N (not >=): r == N slips through to the tile check and reports the tile.
+            if (r > n) throw new ImageException(404, "OpenJPEG :: Asked for non-existent resolution: " + r);
+            if (r == n) throw noTile(t);
             TileGrid grid = new TileGrid(info, n - 1 - r);
             if (t >= grid.count()) throw noTile(t);
             int turns = Math.floorMod((int) Math.round(rotation / 90.0), 4);
