@@ -54,6 +54,7 @@ public final class IipProtocol {
             for (IipQuery.Command c : commands) {
                 Response early = s.run(c);
                 if (early != null) return early;
+                if (s.noImage) break;   // 1.1's checkImage throws after error 1 3: later commands never run
             }
         } catch (ImageException e) {
             return responses.failure(e);
@@ -155,9 +156,12 @@ public final class IipProtocol {
             return null;
         }
 
+        boolean noImage;
+
         boolean need(String object) {
             if (image == null) {
                 errors.add(new IipException("1 3", object));
+                noImage = true;
                 return false;
             }
             return true;
@@ -336,7 +340,9 @@ public final class IipProtocol {
 
         byte[] tileBytes(int r, int t, OutputFormat format) throws ImageException {
             int n = info.resolutionNumber();
-            if (r >= n) throw noTile(t);
+            // 1.1 tests r > N (not >=): r == N slips through to the tile check and reports the tile.
+            if (r > n) throw new ImageException(404, "OpenJPEG :: Asked for non-existent resolution: " + r);
+            if (r == n) throw noTile(t);
             TileGrid grid = new TileGrid(info, n - 1 - r);
             if (t >= grid.count()) throw noTile(t);
             int turns = Math.floorMod((int) Math.round(rotation / 90.0), 4);

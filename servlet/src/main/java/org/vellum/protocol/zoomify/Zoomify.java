@@ -71,7 +71,14 @@ public final class Zoomify {
         String etag = Caching.etag(image, "zoomify:" + key, engine.settings());
         if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);
         int discard = levels(info) - 1 - r;
-        if (r < 0 || discard < 0) throw new ImageException(404, "Zoomify: resolution " + r + " does not exist");
+        if (r < 0) throw new ImageException(404, "Zoomify: resolution " + r + " does not exist");
+        if (discard < 0) {
+            // iipsrv hands the level to JTL's tile code: "resolution" text past N, the tile check at exactly N.
+            int iip = r + info.resolutionNumber() - levels(info);
+            throw new ImageException(404, iip > info.resolutionNumber()
+                    ? "OpenJPEG :: Asked for non-existent resolution: " + iip
+                    : "OpenJPEG :: Asked for non-existent tile: " + (y * new TileGrid(info, 0).columns() + x));
+        }
         byte[] jpeg = TileRequests.jpeg(engine, image, new TileGrid(info, discard), x, y);
         return responses.tile(image, etag, jpeg, OutputFormat.JPEG);
     }
