@@ -185,6 +185,48 @@ public final class Fixtures {
         return out;
     }
 
+    /**
+     * A JPEG 2000 level made by hand: reduced {@code d} times, ceil(W/2^d) x ceil(H/2^d), each pixel the average
+     * of its 2^d x 2^d block of the full image (the last row and column average what is left of theirs).
+     */
+    public static BufferedImage level(BufferedImage full, int d) {
+        int f = 1 << d;
+        int ow = reduced(full.getWidth(), d);
+        int oh = reduced(full.getHeight(), d);
+        BufferedImage out = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                long r = 0, g = 0, b = 0, n = 0;
+                for (int y = oy * f; y < Math.min(full.getHeight(), (oy + 1) * f); y++) {
+                    for (int x = ox * f; x < Math.min(full.getWidth(), (ox + 1) * f); x++) {
+                        int c = full.getRGB(x, y);
+                        r += c >> 16 & 0xFF;
+                        g += c >> 8 & 0xFF;
+                        b += c & 0xFF;
+                        n++;
+                    }
+                }
+                out.setRGB(ox, oy, (int) (r / n) << 16 | (int) (g / n) << 8 | (int) (b / n));
+            }
+        }
+        return out;
+    }
+
+    /** Mean absolute difference of the BT.601 luma of two images of the same size (blind to chroma subsampling). */
+    public static double meanLumaError(BufferedImage expected, BufferedImage actual) {
+        assertEquals(expected.getWidth() + "x" + expected.getHeight(), actual.getWidth() + "x" + actual.getHeight(),
+                "image size");
+        double sum = 0;
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) sum += Math.abs(luma(expected.getRGB(x, y)) - luma(actual.getRGB(x, y)));
+        }
+        return sum / (expected.getWidth() * expected.getHeight());
+    }
+
+    public static double luma(int rgb) {
+        return 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
+    }
+
     public static BufferedImage rotate180(BufferedImage src) {
         int w = src.getWidth();
         int h = src.getHeight();
