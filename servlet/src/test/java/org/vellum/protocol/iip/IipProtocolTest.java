@@ -430,6 +430,19 @@ class IipProtocolTest {
     }
 
     @Test
+    void aRewrittenFileIsServedAfresh() throws Exception {
+        Path f = Fixtures.write(images, "rewritten.jp2", Fixtures.colourGrid(300, 200), Fixtures.lossless(3, 0));
+        assertEquals("\r\nMax-size:300 200\r\n", text(ok(iip("FIF=rewritten.jp2&obj=Max-size"))));
+        String etag = header(ok(iip("FIF=rewritten.jp2&JTL=1,0")), "ETag");
+        Fixtures.write(images, "rewritten.jp2", Fixtures.invert(Fixtures.colourGrid(400, 300)), Fixtures.lossless(3, 0));
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals("\r\nMax-size:400 300\r\n", text(ok(iip("FIF=rewritten.jp2&obj=Max-size"))));
+        HttpResponse<byte[]> r = ok(iip("FIF=rewritten.jp2&JTL=1,0", "If-None-Match", etag));
+        BufferedImage t = decode(r.body());
+        assertTrue(meanError(reference(f, 0, 0, 256, 256, 0), t) < JPEG_ERROR);
+    }
+
+    @Test
     void headHasTheHeadersAndNoBody() {
         HttpResponse<byte[]> get = ok(iip("FIF=grid.jp2&JTL=1,0"));
         HttpResponse<byte[]> head = http.send("HEAD", "/iip?FIF=grid.jp2&JTL=1,0");
