@@ -1,0 +1,102 @@
+package org.vellum.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** iipsrv's environment variable names, parsed into one immutable settings object. */
+class SettingsTest {
+    private static Settings env(String... kv) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return Settings.fromEnvironment(m);
+    }
+
+    @Test
+    void iipsrvEnvironmentNamesAreRead() {
+        Settings s = env("FILESYSTEM_PREFIX", "/srv/images/../images", "FILESYSTEM_SUFFIX", ".jp2",
+                "JPEG_QUALITY", "90", "MAX_CVT", "3000", "MAX_LAYERS", "3", "CACHE_CONTROL", "no-store",
+                "CORS", "*", "BASE_URL", "https://x/iiif/", "ALLOW_UPSCALING", "0", "INTERPOLATION", "0",
+                "URI_MAP", "iiif=>IIIF", "VERBOSITY", "5");
+        assertEquals(Path.of("/srv/images"), s.filesystemPrefix());
+        assertEquals(".jp2", s.filesystemSuffix());
+        assertEquals(90, s.jpegQuality());
+        assertEquals(3000, s.maxCvt());
+        assertEquals(3, s.maxLayers());
+        assertEquals("no-store", s.cacheControl());
+        assertEquals("*", s.cors());
+        assertEquals("https://x/iiif/", s.baseUrl());
+        assertFalse(s.allowUpscaling());
+        assertEquals(0, s.interpolation());
+        assertEquals("iiif=>IIIF", s.uriMap());
+        assertEquals(5, s.verbosity());
+    }
+
+    @Test
+    void defaultsMatchIipsrvWhereNotDeliberatelyChanged() {
+        Settings s = Settings.fromEnvironment(Map.of());
+        assertEquals(75, s.jpegQuality());
+        assertEquals(5000, s.maxCvt());
+        assertEquals(-1, s.maxLayers());
+        assertEquals("max-age=86400", s.cacheControl());
+        assertEquals("", s.cors());
+        assertTrue(s.allowUpscaling());
+        assertEquals(1, s.interpolation());
+    }
+
+    @Test
+    void maxLayersDefaultMeansAllLayers() {
+        Settings s = Settings.fromEnvironment(Map.of());
+        assertEquals(0, s.layersFor(0, 8), "0 = every layer for the codec");
+        assertEquals(1, s.layersFor(1, 8), "LYR still asks for fewer");
+        assertEquals(0, s.layersFor(20, 8));
+    }
+
+    @Test
+    void maxLayersZeroMeansHalfTheLayersRoundedUp() {
+        Settings s = env("MAX_LAYERS", "0");
+        assertEquals(4, s.layersFor(0, 8));
+        assertEquals(3, s.layersFor(0, 5));
+        assertEquals(0, s.layersFor(0, 1), "half of one layer is all of it");
+        assertEquals(2, s.layersFor(2, 8));
+        assertEquals(4, s.layersFor(7, 8), "LYR cannot go above the cap");
+    }
+
+    @Test
+    void maxLayersNCapsTheLayers() {
+        Settings s = env("MAX_LAYERS", "3");
+        assertEquals(3, s.layersFor(0, 8));
+        assertEquals(3, s.layersFor(6, 8));
+        assertEquals(2, s.layersFor(2, 8));
+        assertEquals(0, s.layersFor(0, 2), "a cap above the file's layers means all");
+    }
+
+    @Test
+    void jpegQualityIsClampedTo1Through100() {
+        assertEquals(1, env("JPEG_QUALITY", "0").jpegQuality());
+        assertEquals(1, env("JPEG_QUALITY", "-20").jpegQuality());
+        assertEquals(100, env("JPEG_QUALITY", "500").jpegQuality());
+        assertEquals(100, env("JPEG_QUALITY", "99999999999999").jpegQuality());
+        assertEquals(75, env("JPEG_QUALITY", "high").jpegQuality(), "unreadable: the default");
+    }
+
+    @Test
+    void maxCvtMinusOneIsUnlimited() {
+        assertEquals(Integer.MAX_VALUE, env("MAX_CVT", "-1").maxCvt());
+        assertEquals(5000, env("MAX_CVT", "0").maxCvt(), "0: the default");
+        assertEquals(64, env("MAX_CVT", "10").maxCvt(), "1.1's floor of 64");
+    }
+
+    @Test
+    void absentOrBlankVariablesKeepTheDefaults() {
+        Settings s = env("JPEG_QUALITY", " ", "MAX_CVT", "");
+        assertEquals(75, s.jpegQuality());
+        assertEquals(5000, s.maxCvt());
+        assertEquals(90, env("JPEG_QUALITY", " 90 ").jpegQuality());
+    }
+}

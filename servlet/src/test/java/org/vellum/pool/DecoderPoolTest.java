@@ -1,0 +1,186 @@
+package org.vellum.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.codec.openjpeg.Jp2Reader;
+import org.vellum.codec.openjpeg.OpenJpegException;
+import org.vellum.codec.openjpeg.Raster;
+import org.vellum.testing.Fixtures;
+
+/** Open decoders kept ready per file: reused while the file is unchanged, never reused once broken or stale. */
+class DecoderPoolTest {
+    @TempDir
+    Path dir;
+    Path grid;
+    Path other;
+    DecoderPool pool;
+
+    @BeforeEach
+    void setUp() {
+        grid = Fixtures.write(dir, "grid.jp2", Fixtures.colourGrid(600, 400), Fixtures.lossless(3, 256));
+        other = Fixtures.write(dir, "other.jp2", Fixtures.colourGrid(300, 200), Fixtures.lossless(2, 0));
+        pool = new DecoderPool(16, 2, Duration.ofMinutes(5));
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.close();
+    }
+
+    /** Tile (x, y) of 256 at full resolution, checked against the grid's known colours at its centre. */
+    private void decodeTile(DecoderKey key, int x, int y) throws OpenJpegException {
+        Raster r = pool.withDecoder(key, reader -> reader.decode(x, y, 256, 256, 0));
+        BufferedImage img = r.toImage();
+        int cx = Math.min(img.getWidth() - 1, 32);
+        int cy = Math.min(img.getHeight() - 1, 32);
+        assertEquals(Fixtures.gridColour(x + cx, y + cy), img.getRGB(cx, cy) & 0xFFFFFF);
+    }
+
+    @Test
+    void aDecoderIsReusedForTheSameFile() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        for (int i = 0; i < 30; i++) decodeTile(key, i % 3 * 256 % 600, i % 2 * 256);
+        PoolStats s = pool.stats();
+        assertEquals(1, s.created());
+        assertEquals(30, s.borrowed());
+        assertEquals(0, s.active());
+        assertEquals(1, s.idle());
+    }
+
+    @Test
+    void aDecoderIsKeyedByFileAndLayers() throws Exception {
+        decodeTile(new DecoderKey(grid, 0), 0, 0);
+        decodeTile(new DecoderKey(grid, 1), 0, 0);
+        decodeTile(new DecoderKey(other, 0), 0, 0);
+        decodeTile(new DecoderKey(grid, 0), 256, 0);
+        assertEquals(3, pool.stats().created());
+    }
+
+    @Test
+    void aDecoderWhoseFileWasRewrittenIsNotReused() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        assertEquals(600, (int) pool.withDecoder(key, reader -> reader.header().width()));
+        // rewritten in place: new size and new mtime
+        Fixtures.write(dir, "grid.jp2", Fixtures.colourGrid(700, 300), Fixtures.lossless(3, 256));
+        Files.setLastModifiedTime(grid, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertEquals(700, (int) pool.withDecoder(key, reader -> reader.header().width()));
+        assertEquals(2, pool.stats().created());
+        assertEquals(1, pool.stats().destroyed());
+    }
+
+    @Test
+    void aDecoderWhoseFileWasTouchedIsNotReused() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        decodeTile(key, 0, 0);
+        Files.setLastModifiedTime(grid, FileTime.fromMillis(Files.getLastModifiedTime(grid).toMillis() + 2000));
+        decodeTile(key, 0, 0);
+        assertEquals(2, pool.stats().created());
+    }
+
+    @Test
+    void aDecoderThatThrewIsDestroyedNotReturned() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        decodeTile(key, 0, 0);
+        List<Jp2Reader> seen = new ArrayList<>();
+        assertThrows(OpenJpegException.class, () -> pool.withDecoder(key, reader -> {
+            seen.add(reader);
+            throw new OpenJpegException("simulated decoder failure");
+        }));
+        assertEquals(1, pool.stats().invalidated());
+        assertEquals(1, pool.stats().destroyed());
+        assertTrue(!seen.get(0).usable(), "the failed reader is closed");
+        decodeTile(key, 256, 256);   // the next request works, on a fresh decoder
+        assertTrue((boolean) pool.withDecoder(key, reader -> reader != seen.get(0)));
+        assertEquals(2, pool.stats().created());
+    }
+
+    @Test
+    void aDecoderThatThrewAnUncheckedExceptionIsDestroyedToo() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        assertThrows(IllegalArgumentException.class,
+                () -> pool.withDecoder(key, reader -> reader.decode(0, 0, 10, 10, 99)));
+        assertEquals(1, pool.stats().invalidated());
+        decodeTile(key, 0, 0);
+        assertEquals(0, pool.stats().active());
+    }
+
+    @Test
+    void aFileThatIsNotJpeg2000GivesAnOpenJpegExceptionAndLeavesThePoolWorking() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.jp2"), new byte[] {0, 0, 0, 12, 'j', 'P', ' ', ' ', 1, 2, 3});
+        assertThrows(OpenJpegException.class, () -> pool.withDecoder(new DecoderKey(junk, 0), Jp2Reader::header));
+        decodeTile(new DecoderKey(grid, 0), 0, 0);
+        assertEquals(0, pool.stats().active());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void maxPerFileIsRespectedUnderConcurrentBorrowers() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(threads.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 5; i++) {
+                        pool.withDecoder(key, reader -> {
+                            readers.add(reader);
+                            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                            try {
+                                sleep(5);
+                                Raster r = reader.decode(256, 0, 256, 256, 1);
+                                return r.width();
+                            } finally {
+                                inside.decrementAndGet();
+                            }
+                        });
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) f.get(30, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertTrue(most.get() <= 2, "at most 2 decoders of one file at once, saw " + most.get());
+        assertEquals(2, most.get(), "both decoders were used");
+        assertTrue(pool.stats().created() <= 2, "created " + pool.stats().created());
+        assertEquals(2, readers.size());
+        assertEquals(40, pool.stats().borrowed());
+        assertTrue(pool.stats().waits() > 0);
+    }
+}
