@@ -149,22 +149,43 @@ public final class ImageEngine {
         int sw = Math.max(1, lx1 - lx0);
         int sh = Math.max(1, ly1 - ly0);
         boolean smooth = settings.interpolation() != 0;
+        Resampler.Axis ax = axis(region.x(), region.width(), discard, d, lx0, sw, ow);
+        Resampler.Axis ay = axis(region.y(), region.height(), discard, d, ly0, sh, oh);
         long budget = settings.maxDecodePixels();
         if ((long) sw * sh <= budget) {
             Pixels src = decodeLevelRows(image, info, d, lx0, lx1, ly0, ly1, layers);
-            return Resampler.scale(src, ow, oh, smooth);
+            if (sw == ow && sh == oh) return src;
+            return Resampler.scale(src, ow, oh, ax, ay, smooth);
         }
         int[] out = new int[Math.multiplyExact(ow, oh)];
         int bands = info.bands();
         int rowsPerBand = (int) Math.max(1, Math.min(oh, budget / sw * oh / Math.max(1, sh) - 2));
         for (int oy0 = 0; oy0 < oh; oy0 += rowsPerBand) {
             int oy1 = Math.min(oh, oy0 + rowsPerBand);
-            int[] rows = Resampler.sourceRows(oy0, oy1, sh, oh);
+            int[] rows = Resampler.sourceRows(oy0, oy1, sh, ay);
             Pixels band = decodeLevelRows(image, info, d, lx0, lx1, ly0 + rows[0], ly0 + rows[1], layers);
             bands = band.bands();
-            Resampler.scaleRows(band, rows[0], sw, sh, out, ow, oh, oy0, oy1, smooth);
+            Resampler.scaleRows(band, rows[0], sw, sh, ax, ay, out, ow, oy0, oy1, smooth);
         }
         return new Pixels(ow, oh, out, bands);
+    }
+
+    /**
+     * How output pixels map onto the decoded level along one axis. When the output is exactly a level the file does not
+     * store, each output pixel stands for its own 2^k block of the stored level (the last one partial), as a stored
+     * level would; otherwise the decoded area is stretched over the output.
+     */
+    private static Resampler.Axis axis(int start, int length, int discard, int stored, int sourceStart, int source,
+                                       int output) {
+        if (discard > stored) {
+            int t0 = ImageInfo.ceilShift(start, discard);
+            int t1 = ImageInfo.ceilShift((long) start + length, discard);
+            if (t1 - t0 == output) {
+                double f = Math.scalb(1.0, discard - stored);
+                return new Resampler.Axis(f, t0 * f - sourceStart);
+            }
+        }
+        return Resampler.Axis.stretch(source, output);
     }
 
     /** Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates). */

@@ -9,12 +9,30 @@ public final class Resampler {
     private Resampler() {
     }
 
+    /**
+     * Where output pixels fall in the source along one axis: output edge o lies at source coordinate
+     * {@code o * scale + offset}. Stretching a whole source over the output is {@code (source/output, 0)}; a level made
+     * from a stored one by 2^k is {@code (2^k, start * 2^k - sourceStart)}, so each output pixel stands for its own block.
+     */
+    public record Axis(double scale, double offset) {
+        public static Axis stretch(int source, int output) {
+            return new Axis((double) source / output, 0);
+        }
+
+        double at(double o) {
+            return o * scale + offset;
+        }
+    }
+
     /** Source rows the output rows [oy0, oy1) read, for a source of height sh scaled to oh: {first, last exclusive}. */
     public static int[] sourceRows(int oy0, int oy1, int sh, int oh) {
-        double sy = (double) sh / oh;
-        int first = (int) Math.floor(oy0 * sy) - 1;
-        int last = (int) Math.ceil(oy1 * sy) + 1;
-        return new int[] {Math.max(0, first), Math.min(sh, last)};
+        return sourceRows(oy0, oy1, sh, Axis.stretch(sh, oh));
+    }
+
+    public static int[] sourceRows(int oy0, int oy1, int sh, Axis y) {
+        int first = (int) Math.floor(y.at(oy0)) - 1;
+        int last = (int) Math.ceil(y.at(oy1)) + 1;
+        return new int[] {Math.max(0, Math.min(sh - 1, first)), Math.max(1, Math.min(sh, last))};
     }
 
     /**
@@ -23,37 +41,38 @@ public final class Resampler {
      */
     public static void scaleRows(Pixels band, int srcRow0, int sw, int sh, int[] out, int ow, int oh, int oy0, int oy1,
                                  boolean smooth) {
-        double sx = (double) sw / ow;
-        double sy = (double) sh / oh;
+        scaleRows(band, srcRow0, sw, sh, Axis.stretch(sw, ow), Axis.stretch(sh, oh), out, ow, oy0, oy1, smooth);
+    }
+
+    public static void scaleRows(Pixels band, int srcRow0, int sw, int sh, Axis ax, Axis ay, int[] out, int ow,
+                                 int oy0, int oy1, boolean smooth) {
         int[] src = band.argb();
         int bw = band.width();
         int bandRows = band.height();
         for (int oy = oy0; oy < oy1; oy++) {
             int rowOut = oy * ow;
             if (!smooth) {
-                int y = clamp((int) ((oy + 0.5) * sy), 0, sh - 1) - srcRow0;
-                y = clamp(y, 0, bandRows - 1);
+                int y = clamp(clamp((int) ay.at(oy + 0.5), 0, sh - 1) - srcRow0, 0, bandRows - 1);
                 for (int ox = 0; ox < ow; ox++) {
-                    int x = clamp((int) ((ox + 0.5) * sx), 0, sw - 1);
-                    out[rowOut + ox] = src[y * bw + x];
+                    out[rowOut + ox] = src[y * bw + clamp((int) ax.at(ox + 0.5), 0, sw - 1)];
                 }
-            } else if (sx >= 1 && sy >= 1) {
-                int y0 = (int) Math.floor(oy * sy);
-                int y1 = Math.max(y0 + 1, Math.min(sh, (int) Math.ceil((oy + 1) * sy)));
+            } else if (ax.scale() >= 1 && ay.scale() >= 1) {
+                int y0 = clamp((int) Math.floor(ay.at(oy)), 0, sh - 1);
+                int y1 = Math.max(y0 + 1, Math.min(sh, (int) Math.ceil(ay.at(oy + 1))));
                 for (int ox = 0; ox < ow; ox++) {
-                    int x0 = (int) Math.floor(ox * sx);
-                    int x1 = Math.max(x0 + 1, Math.min(sw, (int) Math.ceil((ox + 1) * sx)));
+                    int x0 = clamp((int) Math.floor(ax.at(ox)), 0, sw - 1);
+                    int x1 = Math.max(x0 + 1, Math.min(sw, (int) Math.ceil(ax.at(ox + 1))));
                     out[rowOut + ox] = average(src, bw, srcRow0, bandRows, x0, x1, y0, y1);
                 }
             } else {
-                double fy = Math.max(0, (oy + 0.5) * sy - 0.5);
+                double fy = Math.max(0, ay.at(oy + 0.5) - 0.5);
                 int ya = Math.min((int) fy, sh - 1);
                 int yb = Math.min(ya + 1, sh - 1);
                 double wy = fy - ya;
                 int ra = clamp(ya - srcRow0, 0, bandRows - 1) * bw;
                 int rb = clamp(yb - srcRow0, 0, bandRows - 1) * bw;
                 for (int ox = 0; ox < ow; ox++) {
-                    double fx = Math.max(0, (ox + 0.5) * sx - 0.5);
+                    double fx = Math.max(0, ax.at(ox + 0.5) - 0.5);
                     int xa = Math.min((int) fx, sw - 1);
                     int xb = Math.min(xa + 1, sw - 1);
                     double wx = fx - xa;
@@ -66,8 +85,12 @@ public final class Resampler {
     /** Scales a whole image (small sources, or sources already in memory). */
     public static Pixels scale(Pixels src, int ow, int oh, boolean smooth) {
         if (src.width() == ow && src.height() == oh) return src;
+        return scale(src, ow, oh, Axis.stretch(src.width(), ow), Axis.stretch(src.height(), oh), smooth);
+    }
+
+    public static Pixels scale(Pixels src, int ow, int oh, Axis ax, Axis ay, boolean smooth) {
         int[] out = new int[Math.multiplyExact(ow, oh)];
-        scaleRows(src, 0, src.width(), src.height(), out, ow, oh, 0, oh, smooth);
+        scaleRows(src, 0, src.width(), src.height(), ax, ay, out, ow, 0, oh, smooth);
         return new Pixels(ow, oh, out, src.bands());
     }
 
