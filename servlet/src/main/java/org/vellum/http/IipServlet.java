@@ -22,7 +22,19 @@ public final class IipServlet extends ProtocolServlet {
     @Override
     protected Response answer(HttpServletRequest req, RequestContext ctx) {
         String mapped = (String) req.getAttribute(MAPPED_QUERY);
-        return protocol.handle(mapped != null ? mapped : req.getQueryString(), ctx);
+        String query = mapped != null ? mapped : req.getQueryString();
+        if ((query == null || query.isEmpty()) && "POST".equals(req.getMethod())) query = postBody(req);
+        return protocol.handle(query, ctx);
+    }
+
+    /** A POSTed IIP request (as iipsrv takes it when the query string is empty), at most 64 KiB. */
+    private static String postBody(HttpServletRequest req) {
+        try {
+            byte[] body = req.getInputStream().readNBytes(65536);
+            return new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Answers a URI_MAP path as the IIP query it maps to. */

@@ -35,6 +35,12 @@ public abstract class ProtocolServlet extends HttpServlet {
         }
     }
 
+    /** iipsrv reads the request from a POST body when there is no query string; subclasses may too. */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        doGet(req, resp);
+    }
+
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         doGet(req, resp);
@@ -43,11 +49,11 @@ public abstract class ProtocolServlet extends HttpServlet {
     @Override
     protected void doOptions(HttpServletRequest req, HttpServletResponse resp) {
         resp.setStatus(204);
-        resp.setHeader("Allow", "GET, HEAD, OPTIONS");
+        resp.setHeader("Allow", "GET, HEAD, POST, OPTIONS");
         String cors = settings().cors();
         if (!cors.isEmpty()) {
             resp.setHeader("Access-Control-Allow-Origin", cors);
-            resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+            resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
             resp.setHeader("Access-Control-Allow-Headers", "X-Requested-With, If-Modified-Since, If-None-Match");
             resp.setHeader("Access-Control-Max-Age", "86400");
         }

@@ -83,6 +83,7 @@ public final class DecoderPool implements AutoCloseable {
             } else {
                 invalidate(key, decoder);
             }
+            if (LOG.isDebugEnabled()) stats();
         }
     }
 

@@ -143,6 +143,18 @@ class DecoderPoolTest {
     }
 
     @Test
+    void anIdleDecoderIsClosedAfterTheIdleTime() throws Exception {
+        try (DecoderPool shortLived = new DecoderPool(16, 2, Duration.ofSeconds(1))) {
+            shortLived.withDecoder(new DecoderKey(grid, 0), reader -> reader.decode(0, 0, 64, 64, 0));
+            assertEquals(1, shortLived.stats().idle());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (shortLived.stats().idle() > 0 && System.nanoTime() < deadline) Thread.sleep(100);
+            assertEquals(0, shortLived.stats().idle(), "the evictor closes decoders idle longer than the setting");
+            assertEquals(1, shortLived.stats().destroyed());
+        }
+    }
+
+    @Test
     void maxPerFileIsRespectedUnderConcurrentBorrowers() throws Exception {
         DecoderKey key = new DecoderKey(grid, 0);
         AtomicInteger inside = new AtomicInteger();

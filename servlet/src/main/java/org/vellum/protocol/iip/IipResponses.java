@@ -89,7 +89,8 @@ public final class IipResponses {
         r.header("Cache-Control", settings.cacheControl());
         r.header("Last-Modified", IipProtocol.lastModified(image));
         r.header("Content-Type", format.mediaType());
-        String name = image.path().getFileName().toString();
+        String name = image.identifier().replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1);
         int dot = name.lastIndexOf('.');
         if (dot > 0) name = name.substring(0, dot);
         r.header("Content-Disposition", "inline;filename=\"" + name.replace("\"", "") + "." + format.extension() + "\"");

@@ -454,6 +454,18 @@ class IipProtocolTest {
     }
 
     @Test
+    void aPostedRequestIsReadFromTheBodyAsIipsrvDoes() throws Exception {
+        java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(http.server().baseUrl() + "/iip"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("FIF=grid.jp2&obj=IIP,1.0&obj=Max-size"))
+                .header("Content-Type", "application/x-www-form-urlencoded").build();
+        HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(post,
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals(text(iip("FIF=grid.jp2&obj=IIP,1.0&obj=Max-size")), text(r));
+    }
+
+    @Test
     void optionsGives204WithAllow() {
         HttpResponse<byte[]> r = http.send("OPTIONS", "/iip?FIF=grid.jp2&JTL=1,0");
         assertEquals(204, r.statusCode());
