@@ -1,6 +1,5 @@
 package org.vellum.protocol.deepzoom;
 
-import org.vellum.http.Caching;
 import org.vellum.http.RequestContext;
 import org.vellum.http.Response;
 import org.vellum.image.ImageEngine;
@@ -8,9 +7,9 @@ import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
 import org.vellum.image.OutputFormat;
 import org.vellum.image.TileGrid;
+import org.vellum.protocol.Target;
 import org.vellum.protocol.TileRequests;
 import org.vellum.protocol.iip.IipResponses;
-import org.vellum.source.ResolvedImage;
 
 /**
  * Deep Zoom on the same tiles: {@code <path>.dzi} and {@code <path>_files/<L>/<x>_<y>.jpg}, level D =
@@ -37,15 +36,14 @@ public final class DeepZoom {
     }
 
     private Response descriptor(String id, String key, RequestContext ctx) throws ImageException {
-        ResolvedImage image = engine.resolve(id);
-        ImageInfo info = engine.info(image);
-        String etag = Caching.etag(image, "deepzoom:" + key, engine.settings());
-        if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);
+        Target t = Target.of(engine, id, "deepzoom:" + key);
+        if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
+        ImageInfo info = t.info();
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
                 + "<Image xmlns=\"http://schemas.microsoft.com/deepzoom/2008\"\r\n"
                 + "TileSize=\"" + ImageInfo.TILE_SIZE + "\" Overlap=\"0\" Format=\"jpg\"><Size Width=\""
                 + info.width() + "\" Height=\"" + info.height() + "\"/></Image>";
-        return responses.text(image, etag, "application/xml", xml);
+        return responses.text(t.image(), t.etag(), "application/xml", xml);
     }
 
     private Response tile(String id, String tilePart, String key, RequestContext ctx) throws ImageException {
@@ -62,16 +60,15 @@ public final class DeepZoom {
         } catch (NumberFormatException e) {
             throw new ImageException(400, "DeepZoom: malformed tile " + tilePart);
         }
-        ResolvedImage image = engine.resolve(id);
-        ImageInfo info = engine.info(image);
-        String etag = Caching.etag(image, "deepzoom:" + key, engine.settings());
-        if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);
+        Target t = Target.of(engine, id, "deepzoom:" + key);
+        if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
+        ImageInfo info = t.info();
         int top = maxLevel(info);
         if (level < 0) throw new ImageException(404, "DeepZoom: level " + level + " does not exist");
         // Deliberate: levels below the smallest IIP level are made at their true size, where 1.1 repeated that level.
         int discard = Math.max(0, top - level);
-        byte[] jpeg = TileRequests.jpeg(engine, image, new TileGrid(info, discard), x, y);
-        return responses.tile(image, etag, jpeg, OutputFormat.JPEG);
+        byte[] jpeg = TileRequests.jpeg(engine, t.image(), new TileGrid(info, discard), x, y);
+        return responses.tile(t.image(), t.etag(), jpeg, OutputFormat.JPEG);
     }
 
     /** D = ceil(log2(max(W, H))). */

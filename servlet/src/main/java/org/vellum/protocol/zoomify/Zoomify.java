@@ -1,6 +1,5 @@
 package org.vellum.protocol.zoomify;
 
-import org.vellum.http.Caching;
 import org.vellum.http.RequestContext;
 import org.vellum.http.Response;
 import org.vellum.image.ImageEngine;
@@ -8,9 +7,9 @@ import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
 import org.vellum.image.OutputFormat;
 import org.vellum.image.TileGrid;
+import org.vellum.protocol.Target;
 import org.vellum.protocol.TileRequests;
 import org.vellum.protocol.iip.IipResponses;
-import org.vellum.source.ResolvedImage;
 
 /**
  * Zoomify on the same tiles: {@code <path>/ImageProperties.xml} and {@code <path>/TileGroup<g>/<r>-<x>-<y>.jpg}.
@@ -40,16 +39,15 @@ public final class Zoomify {
     }
 
     private Response properties(String id, String key, RequestContext ctx) throws ImageException {
-        ResolvedImage image = engine.resolve(id);
-        ImageInfo info = engine.info(image);
-        String etag = Caching.etag(image, "zoomify:" + key, engine.settings());
-        if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);
+        Target t = Target.of(engine, id, "zoomify:" + key);
+        if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
+        ImageInfo info = t.info();
         // Deliberate: NUMTILES counts the tiles of every level, as Zoomify defines it (1.1 counted the largest only).
         int tiles = 0;
         for (int d = 0; d < levels(info); d++) tiles += new TileGrid(info, d).count();
         String xml = "<IMAGE_PROPERTIES WIDTH=\"" + info.width() + "\" HEIGHT=\"" + info.height() + "\" NUMTILES=\""
                 + tiles + "\" NUMIMAGES=\"1\" VERSION=\"1.8\" TILESIZE=\"" + ImageInfo.TILE_SIZE + "\" />";
-        return responses.text(image, etag, "application/xml", xml);
+        return responses.text(t.image(), t.etag(), "application/xml", xml);
     }
 
     private Response tile(String id, String tilePart, String key, RequestContext ctx) throws ImageException {
@@ -66,10 +64,9 @@ public final class Zoomify {
         } catch (NumberFormatException e) {
             throw new ImageException(400, "Zoomify: malformed tile " + tilePart);
         }
-        ResolvedImage image = engine.resolve(id);
-        ImageInfo info = engine.info(image);
-        String etag = Caching.etag(image, "zoomify:" + key, engine.settings());
-        if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);
+        Target t = Target.of(engine, id, "zoomify:" + key);
+        if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
+        ImageInfo info = t.info();
         int discard = levels(info) - 1 - r;
         if (r < 0) throw new ImageException(404, "Zoomify: resolution " + r + " does not exist");
         if (discard < 0) {
@@ -79,8 +76,8 @@ public final class Zoomify {
                     ? "OpenJPEG :: Asked for non-existent resolution: " + iip
                     : "OpenJPEG :: Asked for non-existent tile: " + (y * new TileGrid(info, 0).columns() + x));
         }
-        byte[] jpeg = TileRequests.jpeg(engine, image, new TileGrid(info, discard), x, y);
-        return responses.tile(image, etag, jpeg, OutputFormat.JPEG);
+        byte[] jpeg = TileRequests.jpeg(engine, t.image(), new TileGrid(info, discard), x, y);
+        return responses.tile(t.image(), t.etag(), jpeg, OutputFormat.JPEG);
     }
 
     /** Zoomify's levels: IIP's, less those below the largest level that fits in one tile. */
