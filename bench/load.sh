@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Load run on loopback: Vellum against iipsrv 1.1 (behind nginx, as sites deploy it), the same request mixes with wrk,
+# one table of requests/s and latency p50/p99 per server and the ratio Vellum/iipsrv. Run on demand:
+#
+#   bench/load.sh
+#
+# Settings (environment): DURATION seconds per run (15), WARMUP seconds per server and mix before measuring (5),
+# CONNECTIONS ("4 16"), THREADS (2), MAX_REQUESTS per wrk thread and run (1000000, a safety bound),
+# BENCH_IMAGES a folder of JPEG 2000 files (default: demo/, whose 10000x8000 demo.jp2 Vellum makes with our
+# encoder on first use), BENCH_IMAGE a file name in it (default: the first *.jp2).
+# A full run of the defaults takes about 5 minutes. Every process it starts is stopped on exit.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-5}
+CONNECTIONS=${CONNECTIONS:-"4 16"}
+THREADS=${THREADS:-2}
+MAX_REQUESTS=${MAX_REQUESTS:-1000000}
+IIPSRV=/usr/lib/iipimage-server/iipsrv.fcgi
+FCGI_PATH=/fcgi-bin/iipsrv.fcgi   # Vellum answers IIP at this path too, so both servers get identical URLs
+
+"$root/bin/install-deps" test
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vellum-load.XXXXXX")
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}" $(cat "$work/fcgi.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]}" $(cat "$work/fcgi.pid" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    [[ " ${taken:-} " == *" $p "* ]] && continue
+    ss -Htln "sport = :$p" | grep -q . || { taken="${taken:-} $p"; echo "$p"; return; }
+  done
+}
+vport=$(free_port); hport=$(free_port); fport=$(free_port)
+
+# --- Vellum (builds itself on first use; without BENCH_IMAGES it serves demo/ and makes demo.jp2 there) -------------
+echo "Building Vellum if needed..." >&2
+"$root/bin/vellum" --help >/dev/null
+vellum_args=(--port "$vport" --host 127.0.0.1)
+if [ -n "${BENCH_IMAGES:-}" ]; then
+  images=$(cd "$BENCH_IMAGES" && pwd -P)
+  vellum_args+=(--images "$images")
+else
+  images=$root/demo
+  mkdir -p "$images"
+fi
+# Same output settings on both sides; all quality layers (Vellum's default, iipsrv's MAX_LAYERS=-1).
+env -u FILESYSTEM_PREFIX -u FILESYSTEM_SUFFIX -u PORT -u URI_MAP -u CORS \
+  JPEG_QUALITY=75 MAX_CVT=5000 MAX_LAYERS=-1 VERBOSITY=0 \
+  "$root/bin/vellum" "${vellum_args[@]}" >"$work/vellum.log" 2>&1 &
+pids+=($!)
+
+# --- iipsrv 1.1: 2 FastCGI processes behind nginx (like ReferenceIipsrv, which the tests use) ----------------------
+mkdir -p "$work/tmp"
+cat >"$work/nginx.conf" <<CONF
+$([ "$(id -u)" -eq 0 ] && echo "user root;")
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $work/error.log;
+pid $work/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp; fastcgi_temp_path $work/tmp; proxy_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$hport;
+    location $FCGI_PATH {
+      # No upstream keepalive: a kept connection would tie up one of the two single-threaded iipsrv processes.
+      fastcgi_pass 127.0.0.1:$fport;
+      fastcgi_param QUERY_STRING \$query_string;
+      fastcgi_param REQUEST_METHOD \$request_method; fastcgi_param REQUEST_URI \$request_uri;
+      fastcgi_param SERVER_NAME \$server_name; fastcgi_param SERVER_PORT \$server_port;
+      fastcgi_param SERVER_PROTOCOL \$server_protocol; fastcgi_param HTTP_HOST \$http_host;
+    }
+  }
+}
+CONF
+# A clean environment: MAX_IMAGE_CACHE_SIZE=0 so iipsrv's tile cache never answers from memory.
+env -i PATH="$PATH" FILESYSTEM_PREFIX="$(cd "$images" && pwd -P)/" VERBOSITY=0 LOGFILE="$work/iipsrv.log" \
+  MAX_IMAGE_CACHE_SIZE=0 MAX_LAYERS=-1 JPEG_QUALITY=75 MAX_CVT=5000 \
+  spawn-fcgi -a 127.0.0.1 -p "$fport" -F 2 -P "$work/fcgi.pid" -- "$IIPSRV" >"$work/spawn-fcgi.log" 2>&1
+nginx -p "$work" -e "$work/error.log" -c "$work/nginx.conf" >"$work/nginx.log" 2>&1 &
+pids+=($!)
+
+# --- wait for both (Vellum may first spend a minute making the demo image) ---------------------------------------
+wait_for() {  # name url seconds
+  local i
+  for ((i = 0; i < $3 * 5; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$2" || true)" = 200 ] && return 0
+    sleep 0.2
+  done
+  echo "$1 did not answer $2 within $3 s; logs:" >&2
+  tail -n 20 "$work"/*.log >&2 || true
+  exit 1
+}
+wait_for Vellum "http://127.0.0.1:$vport/" 300
+image=${BENCH_IMAGE:-$(cd "$images" && ls -1 -- *.jp2 | head -1)}
+[ -n "$image" ] || { echo "no .jp2 file in $images" >&2; exit 1; }
+fif=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$image" 2>/dev/null || echo "$image")
+obj="$FCGI_PATH?FIF=$fif&obj=IIP,1.0&obj=Max-size&obj=Tile-size&obj=Resolution-number"
+wait_for Vellum "http://127.0.0.1:$vport$obj" 30
+wait_for iipsrv "http://127.0.0.1:$hport$obj" 30
+
+# --- request lists, from the image's own metadata ---------------------------------------------------------------
+meta=$(curl -s "http://127.0.0.1:$hport$obj")
+read -r W H < <(sed -n 's/^Max-size:\([0-9]*\) \([0-9]*\).*/\1 \2/p' <<<"$meta")
+read -r TW TH < <(sed -n 's/^Tile-size:\([0-9]*\) \([0-9]*\).*/\1 \2/p' <<<"$meta")
+N=$(sed -n 's/^Resolution-number:\([0-9]*\).*/\1/p' <<<"$meta")
+[ -n "$W" ] && [ -n "$TW" ] && [ -n "$N" ] || { echo "unexpected metadata from iipsrv: $meta" >&2; exit 1; }
+
+# (a) JTL tiles as IIPMooViewer asks for them: up to 48 tiles of every resolution (all of the small ones, evenly
+# spaced ones of the large), in a fixed shuffled order. Level sizes are floored as iipsrv 1.1 does, so every tile
+# exists on both servers.
+awk -v W="$W" -v H="$H" -v TW="$TW" -v TH="$TH" -v N="$N" -v p="$FCGI_PATH?FIF=$fif" 'BEGIN {
+  srand(1)
+  for (r = 0; r < N; r++) {
+    d = 2 ^ (N - 1 - r); w = int(W / d); h = int(H / d)
+    n = int((w + TW - 1) / TW) * int((h + TH - 1) / TH)
+    k = n < 48 ? n : 48
+    for (i = 0; i < k; i++) printf "%.8f %s&JTL=%d,%d\n", rand(), p, r, int(i * n / k)
+  }
+}' | sort -k1,1 | cut -d' ' -f2 >"$work/tiles.txt"
+# (b) the metadata request a viewer starts with.
+echo "$obj" >"$work/obj.txt"
+# (c) CVT thumbnails 800 px wide: the whole image and four regions.
+for rgn in "" "&RGN=0.25,0.25,0.5,0.5" "&RGN=0,0,0.5,0.5" "&RGN=0.5,0.5,0.5,0.5" "&RGN=0.1,0.3,0.6,0.4"; do
+  echo "$FCGI_PATH?FIF=$fif&WID=800$rgn&CVT=jpeg"
+done >"$work/cvt.txt"
+
+# Every request must succeed on both before anything is timed (a sample of the tiles: the first 20).
+for f in tiles obj cvt; do
+  while read -r path; do
+    for base in "http://127.0.0.1:$vport" "http://127.0.0.1:$hport"; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+      [ "$code" = 200 ] || { echo "HTTP $code for $base$path" >&2; exit 1; }
+    done
+  done < <(head -n 20 "$work/$f.txt")
+done
+
+echo
+echo "Image: $image (${W}x${H}, $N resolutions, tiles ${TW}x${TH}), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "iipsrv 1.1: 2 FastCGI processes behind nginx, MAX_IMAGE_CACHE_SIZE=0 (no tile cache), MAX_LAYERS=-1."
+echo "Vellum: one JVM (JAVA_OPTS='${JAVA_OPTS:-}'); it has no tile cache yet either. Both decode every tile afresh."
+echo "wrk: $THREADS threads, ${DURATION} s per run after ${WARMUP} s of warm-up per server and mix; wrk shares the cores."
+echo "Mixes: tiles = $(wc -l <"$work/tiles.txt") JTL tiles over all $N resolutions; obj = one OBJ metadata request;"
+echo "       cvt = CVT WID=800 of the whole image and four regions."
+
+run() {  # server-url mix connections seconds -> "RESULT ..." line
+  wrk -t "$THREADS" -c "$3" -d "${4}s" --timeout 30s -s "$root/bench/paths.lua" "$1" -- "$work/$2.txt" "$MAX_REQUESTS" \
+    2>&1 | grep '^RESULT' || echo "RESULT 0 1 0 0 0 0 0"
+}
+alive() {
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "Vellum died; log:" >&2; tail -n 30 "$work/vellum.log" >&2; exit 1; }
+  local p n=0
+  for p in $(cat "$work/fcgi.pid"); do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+  [ "$n" -eq 2 ] || echo "warning: only $n of 2 iipsrv processes still run (iipsrv 1.1 crashes on some requests)" >&2
+}
+
+results=$work/results.txt
+: >"$results"
+for mix in tiles obj cvt; do
+  for server in iipsrv vellum; do
+    if [ "$server" = iipsrv ]; then url="http://127.0.0.1:$hport"; else url="http://127.0.0.1:$vport"; fi
+    first=${CONNECTIONS%% *}
+    [ "$WARMUP" -gt 0 ] && run "$url" "$mix" "$first" "$WARMUP" >/dev/null
+    for c in $CONNECTIONS; do
+      echo "  $mix, $c connections, $server..." >&2
+      echo "$mix $c $server $(run "$url" "$mix" "$c" "$DURATION")" >>"$results"
+      alive
+    done
+  done
+done
+
+echo
+awk -v cap="$((MAX_REQUESTS * THREADS))" '
+  { k = $1 " " $2; if (!(k in seen)) { order[++n] = k; seen[k] = 1 }
+    rps[k, $3] = $5 / ($6 / 1e6); p50[k, $3] = $7 / 1000; p99[k, $3] = $8 / 1000
+    err[k, $3] = $10 + $11; if ($5 >= cap) capped = 1 }
+  END {
+    printf "%-6s %5s | %21s | %21s | %22s | %s\n", "", "", "iipsrv 1.1", "Vellum", "ratio Vellum/iipsrv", ""
+    printf "%-6s %5s | %7s %6s %6s | %7s %6s %6s | %6s %7s %7s | %s\n", "mix", "conns", "req/s", "p50ms", "p99ms",
+      "req/s", "p50ms", "p99ms", "req/s", "p50", "p99", "errors i/V"
+    for (j = 1; j <= n; j++) {
+      k = order[j]; split(k, a, " ")
+      printf "%-6s %5s | %7.1f %6.1f %6.1f | %7.1f %6.1f %6.1f | %6.2f %7.2f %7.2f | %d/%d\n", a[1], a[2],
+        rps[k, "iipsrv"], p50[k, "iipsrv"], p99[k, "iipsrv"], rps[k, "vellum"], p50[k, "vellum"], p99[k, "vellum"],
+        rps[k, "iipsrv"] ? rps[k, "vellum"] / rps[k, "iipsrv"] : 0,
+        p50[k, "iipsrv"] ? p50[k, "vellum"] / p50[k, "iipsrv"] : 0,
+        p99[k, "iipsrv"] ? p99[k, "vellum"] / p99[k, "iipsrv"] : 0, err[k, "iipsrv"], err[k, "vellum"]
+    }
+    print "req/s ratio > 1: Vellum serves more; latency ratio < 1: Vellum answers sooner. errors: non-2xx + socket errors."
+    if (capped) print "note: a run reached MAX_REQUESTS and stopped early; its req/s is understated."
+  }' "$results"

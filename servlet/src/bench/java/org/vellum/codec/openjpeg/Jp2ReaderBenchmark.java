@@ -1,0 +1,139 @@
+package org.vellum.codec.openjpeg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vellum.pool.DecoderKey;
+import org.vellum.pool.DecoderPool;
+
+/**
+ * One 256x256 output tile decoded from a tiled JP2 written by our encoder (archive profile: 1024 px tiles, 8 layers,
+ * 9/7), through the decoder pool (the server's path: the reader and its parsed main header are reused) against a
+ * fresh {@link Jp2Reader#open} per decode (what a server without a pool, such as iipsrv 1.1, pays per request).
+ * <p>
+ * {@code reduce = 0}: a full-resolution tile, cycling over 8 tile positions so no single tile is favoured;
+ * {@code reduce = 4}: the whole 4096x3072 image at 256x192, a viewer's first tile. All layers are decoded.
+ * Run with {@code bench/jmh.sh}; it prints the ratio pooled/fresh.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class Jp2ReaderBenchmark {
+    static final int WIDTH = 4096;
+    static final int HEIGHT = 3072;
+    static final int TILE = 256;
+
+    @Param({"0", "4"})
+    public int reduce;
+
+    private Path file;
+    private DecoderPool pool;
+    private DecoderKey key;
+    private int[][] positions;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, OpenJpegException {
+        file = fixture();
+        pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
+        key = new DecoderKey(file, 0);
+        int span = TILE << reduce;
+        int cols = Math.max(1, (WIDTH + span - 1) / span);
+        int rows = Math.max(1, (HEIGHT + span - 1) / span);
+        int n = Math.min(8, cols * rows);
+        positions = new int[n][];
+        for (int i = 0; i < n; i++) {
+            // Spread over the grid (stride 7 mod the tile count), so tiles come from different codestream tiles.
+            int t = (int) ((long) i * 7 * cols * rows / n % (cols * rows));
+            positions[i] = new int[] {t % cols * span, t / cols * span, span};
+        }
+        // Opens the pooled reader now, so the first measured call does not pay for it.
+        pool.withDecoder(key, r -> r.header());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public Raster pooledReader() throws OpenJpegException {
+        int[] p = nextPosition();
+        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[2], reduce));
+    }
+
+    @Benchmark
+    public Raster freshReaderPerDecode() throws OpenJpegException {
+        int[] p = nextPosition();
+        try (Jp2Reader r = Jp2Reader.open(file, 0)) {
+            return r.decode(p[0], p[1], p[2], p[2], reduce);
+        }
+    }
+
+    private int[] nextPosition() {
+        int[] p = positions[next];
+        next = (next + 1) % positions.length;
+        return p;
+    }
+
+    /** The test image, made once under target/ (about 10 s) and reused by later runs and forks. */
+    static Path fixture() throws IOException, OpenJpegException {
+        Path dir = Path.of(System.getProperty("vellum.bench.dir", "target/bench"));
+        Files.createDirectories(dir);
+        Path target = dir.resolve("jmh-" + WIDTH + "x" + HEIGHT + "-archive.jp2");
+        if (Files.isRegularFile(target) && Files.size(target) > 0) {
+            return target;
+        }
+        Path partial = dir.resolve(target.getFileName() + ".partial");
+        Jp2Writer.write(partial, WIDTH, HEIGHT, 3, 8, false, Jp2EncodeOptions.archive(), Jp2ReaderBenchmark::draw);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Gradients, rings and deterministic noise: compresses like a photograph, not like a flat test card. */
+    static void draw(int x, int y, int w, int h, int[][] planes) {
+        for (int r = 0; r < h; r++) {
+            for (int q = 0; q < w; q++) {
+                int px = x + q;
+                int py = y + r;
+                int i = r * w + q;
+                int noise = hash(px, py) & 31;
+                double ring = 0.5 + 0.5 * Math.sin(Math.hypot(px - WIDTH / 2.0, py - HEIGHT / 2.0) / 23.0);
+                planes[0][i] = clamp(px * 200 / WIDTH + noise);
+                planes[1][i] = clamp(py * 200 / HEIGHT + noise);
+                planes[2][i] = clamp((int) (ring * 220) + (noise >> 1));
+            }
+        }
+    }
+
+    private static int hash(int x, int y) {
+        int v = x * 0x9E3779B1 ^ y * 0x85EBCA77;
+        v ^= v >>> 15;
+        v *= 0x2C1B3C6D;
+        return v ^ v >>> 13;
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+}
