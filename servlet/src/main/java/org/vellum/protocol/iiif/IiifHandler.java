@@ -53,9 +53,15 @@ public final class IiifHandler {
         }
     }
 
-    /** The limits every size is held to: MAX_CVT as maxWidth and maxHeight, IIIF_MAX_AREA as maxArea. */
+    /**
+     * The limits every size is held to: MAX_CVT as maxWidth and maxHeight, IIIF_MAX_AREA as maxArea, the latter never
+     * above what the engine renders at all (so info.json promises nothing the engine would refuse with 413).
+     */
     public Size.Limits limits() {
-        return new Size.Limits(settings.maxCvt(), settings.maxCvt(), settings.iiifMaxArea(), settings.allowUpscaling());
+        long engineMax = Math.min(Math.max(settings.maxDecodePixels(), (long) settings.maxCvt() * settings.maxCvt()),
+                Integer.MAX_VALUE / 2);
+        return new Size.Limits(settings.maxCvt(), settings.maxCvt(), Math.min(settings.iiifMaxArea(), engineMax),
+                settings.allowUpscaling());
     }
 
     private ResolvedImage resolve(String identifier) throws ImageException {

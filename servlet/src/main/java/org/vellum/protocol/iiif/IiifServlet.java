@@ -40,6 +40,13 @@ public final class IiifServlet extends ProtocolServlet {
         return handler.handle(version, slash < 0 ? "" : rest.substring(slash + 1), base + "/" + version.number(), ctx);
     }
 
+    /** IIIF is read-only; ProtocolServlet's POST (an iipsrv habit) does not apply. */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
+        resp.setHeader("Allow", "GET, HEAD, OPTIONS");
+        resp.sendError(405);
+    }
+
     @Override
     protected void doOptions(HttpServletRequest req, HttpServletResponse resp) {
         resp.setStatus(204);

@@ -407,6 +407,19 @@ class IiifTest {
         }
     }
 
+    @Test
+    void upscalingTurnedOffIsNotImplementedAndNotAdvertised() throws Exception {
+        Map<String, String> env = Map.of("FILESYSTEM_PREFIX", images.toString(), "ALLOW_UPSCALING", "0");
+        try (Http strict = new Http(Settings.fromEnvironment(env))) {
+            Map<String, Object> info = MiniJson.parse(text(strict.get("/iiif/3/grid.jp2/info.json")));
+            assertTrue(!((List<?>) info.get("extraFeatures")).contains("sizeUpscaling"));
+            assertEquals(501, strict.get("/iiif/3/grid.jp2/full/%5E1200,/0/default.jpg").statusCode());
+            assertEquals(501, strict.get("/iiif/2/grid.jp2/full/1200,/0/default.jpg").statusCode());
+            BufferedImage max = decode(strict.get("/iiif/3/grid.jp2/full/%5Emax/0/default.jpg").body());
+            assertSize(1000, 700, max);
+        }
+    }
+
     // ---- rotation ----
 
     @Test
