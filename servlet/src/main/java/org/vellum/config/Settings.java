@@ -24,6 +24,9 @@ import java.util.Map;
  * @param poolMaxPerFile     POOL_MAX_PER_FILE: decoders open at once for one file
  * @param poolIdleSeconds    POOL_IDLE_SECONDS: an idle decoder is closed after this long
  * @param maxDecodePixels    MAX_DECODE_PIXELS: largest area one decode step may produce (memory guard)
+ * @param iiifPrefix         IIIF_PREFIX: path of the IIIF endpoints ({@code <prefix>/3/…}, {@code <prefix>/2/…})
+ * @param iiifCors           IIIF_CORS: Access-Control-Allow-Origin on IIIF responses; CORS when set, else {@code *}
+ * @param iiifMaxArea        IIIF_MAX_AREA: largest output area in pixels a IIIF request may ask for (maxArea)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -41,26 +44,33 @@ public record Settings(
         int poolMaxTotal,
         int poolMaxPerFile,
         int poolIdleSeconds,
-        long maxDecodePixels) {
+        long maxDecodePixels,
+        String iiifPrefix,
+        String iiifCors,
+        long iiifMaxArea) {
 
     public static Settings defaults() {
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
-                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels());
+                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
+                "/iiif", "*", defaultMaxArea(5000));
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
     public static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
+        int maxCvt = maxCvtOf(intOf(env, "MAX_CVT", d.maxCvt));
+        String cors = env.getOrDefault("CORS", d.cors);
+        long area = longOf(env, "IIIF_MAX_AREA", -1);
         return new Settings(
                 env.containsKey("FILESYSTEM_PREFIX") ? Path.of(env.get("FILESYSTEM_PREFIX")).toAbsolutePath().normalize()
                         : d.filesystemPrefix,
                 env.getOrDefault("FILESYSTEM_SUFFIX", d.filesystemSuffix),
                 clamp(intOf(env, "JPEG_QUALITY", d.jpegQuality), 1, 100),
-                maxCvtOf(intOf(env, "MAX_CVT", d.maxCvt)),
+                maxCvt,
                 intOf(env, "MAX_LAYERS", d.maxLayers),
                 env.getOrDefault("CACHE_CONTROL", d.cacheControl),
-                env.getOrDefault("CORS", d.cors),
+                cors,
                 env.getOrDefault("BASE_URL", d.baseUrl),
                 intOf(env, "ALLOW_UPSCALING", 1) != 0,
                 clamp(intOf(env, "INTERPOLATION", d.interpolation), 0, 1),
@@ -69,7 +79,21 @@ public record Settings(
                 Math.max(1, intOf(env, "POOL_MAX_TOTAL", d.poolMaxTotal)),
                 Math.max(1, intOf(env, "POOL_MAX_PER_FILE", d.poolMaxPerFile)),
                 Math.max(1, intOf(env, "POOL_IDLE_SECONDS", d.poolIdleSeconds)),
-                Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)));
+                Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)),
+                prefixOf(env.getOrDefault("IIIF_PREFIX", d.iiifPrefix)),
+                env.getOrDefault("IIIF_CORS", cors.isEmpty() ? d.iiifCors : cors),
+                area > 0 ? Math.min(area, defaultMaxArea(Integer.MAX_VALUE)) : defaultMaxArea(maxCvt));
+    }
+
+    /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
+    private static long defaultMaxArea(int maxCvt) {
+        return Math.min((long) maxCvt * maxCvt, Integer.MAX_VALUE / 2);
+    }
+
+    /** "/iiif", whatever slashes it was given with; "/" alone is not a prefix the servlet can be mapped at. */
+    private static String prefixOf(String v) {
+        String p = v.trim().replaceAll("^/+|/+$", "");
+        return p.isEmpty() ? "/iiif" : "/" + p;
     }
 
     /** About 64 bytes of heap per decoded pixel at peak (samples, image, output), so a 256 MB heap bands at 4 MP. */
@@ -80,7 +104,7 @@ public record Settings(
     public Settings withFilesystemPrefix(Path root) {
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
-                poolMaxPerFile, poolIdleSeconds, maxDecodePixels);
+                poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea);
     }
 
     /**

@@ -11,7 +11,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Writes pixels as JPEG or PNG with the JDK's encoders. */
+/** Writes pixels as JPEG, PNG, TIFF (Deflate) or GIF with the JDK's encoders. */
 public final class Encoders {
     private Encoders() {
     }
@@ -23,8 +23,13 @@ public final class Encoders {
     }
 
     public static void encode(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {
-        boolean keepAlpha = format == OutputFormat.PNG;
-        String name = format == OutputFormat.PNG ? "png" : "jpeg";
+        boolean keepAlpha = format.supportsAlpha();
+        String name = switch (format) {
+            case PNG -> "png";
+            case TIFF -> "tiff";
+            case GIF -> "gif";
+            default -> "jpeg";
+        };
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(name);
         if (!writers.hasNext()) throw new IOException("No " + name + " encoder");
         ImageWriter writer = writers.next();
@@ -34,6 +39,9 @@ public final class Encoders {
             if (format == OutputFormat.JPEG) {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionQuality(Math.max(1, Math.min(100, quality)) / 100f);
+            } else if (format == OutputFormat.TIFF) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionType("Deflate");        // lossless and compact, as iipsrv's TIFF default
             }
             writer.write(null, new IIOImage(p.toBufferedImage(keepAlpha), null, null), param);
         } finally {

@@ -110,8 +110,7 @@ public final class ImageEngine {
         }
         p = Transforms.apply(p, request.ops());
         p = Transforms.colour(p, request.colour());
-        int turns = (int) Math.round(request.rotation() / 90.0);
-        return Transforms.orient(p, request.mirror(), turns);
+        return Transforms.rotate(p, request.mirror(), request.rotation(), request.format().supportsAlpha());
     }
 
     public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {

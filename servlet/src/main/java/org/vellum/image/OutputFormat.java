@@ -1,16 +1,25 @@
 package org.vellum.image;
 
-/** Encodings the server writes. */
+/** Encodings the server writes, all with the JDK's ImageIO writers (TIFF and GIF since Java 9). */
 public enum OutputFormat {
-    JPEG("image/jpeg", "jpg"),
-    PNG("image/png", "png");
+    JPEG("image/jpeg", "jpg", false),
+    PNG("image/png", "png", true),
+    TIFF("image/tiff", "tif", true),
+    GIF("image/gif", "gif", true);
 
     private final String mediaType;
     private final String extension;
+    private final boolean alpha;
 
-    OutputFormat(String mediaType, String extension) {
+    OutputFormat(String mediaType, String extension, boolean alpha) {
         this.mediaType = mediaType;
         this.extension = extension;
+        this.alpha = alpha;
+    }
+
+    /** Whether the encoding keeps transparency (GIF as one transparent palette entry). */
+    public boolean supportsAlpha() {
+        return alpha;
     }
 
     public String mediaType() {

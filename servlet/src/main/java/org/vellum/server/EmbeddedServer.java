@@ -2,6 +2,7 @@ package org.vellum.server;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -27,17 +28,23 @@ public final class EmbeddedServer implements AutoCloseable {
         Server jetty = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);              // our protocols send their own Server header
+        // IIIF identifiers carry slashes as %2F (and a literal % as %25); the resolver, not the URI parser, keeps
+        // paths inside the image folder
+        http.setUriCompliance(UriCompliance.DEFAULT.with("IIIF identifiers",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
         IipServlet iipServlet = vellum.iipServlet();
         ServletHolder iip = new ServletHolder("iip", iipServlet);
         for (String path : Vellum.IIP_PATHS) context.addServlet(iip, path);
         context.addServlet(new ServletHolder("zoomify", vellum.zoomifyServlet()), "/zoomify/*");
         context.addServlet(new ServletHolder("deepzoom", vellum.deepZoomServlet()), "/deepzoom/*");
+        context.addServlet(new ServletHolder("iiif", vellum.iiifServlet()), settings.iiifPrefix() + "/*");
         context.addServlet(new ServletHolder("static", new StaticServlet(defaultImage,
                 UriMap.parse(settings.uriMap()), iipServlet)), "/");
         jetty.setHandler(context);

@@ -8,6 +8,8 @@ import org.vellum.http.PathProtocolServlet;
 import org.vellum.image.ImageEngine;
 import org.vellum.pool.DecoderPool;
 import org.vellum.protocol.deepzoom.DeepZoom;
+import org.vellum.protocol.iiif.IiifHandler;
+import org.vellum.protocol.iiif.IiifServlet;
 import org.vellum.protocol.iip.IipProtocol;
 import org.vellum.protocol.iip.IipResponses;
 import org.vellum.protocol.zoomify.Zoomify;
@@ -44,6 +46,11 @@ public final class Vellum implements AutoCloseable {
 
     public IipServlet iipServlet() {
         return new IipServlet(new IipProtocol(engine), settings);
+    }
+
+    /** IIIF Image API 2.1 and 3.0, to be mapped at {@code settings.iiifPrefix() + "/*"}. */
+    public IiifServlet iiifServlet() {
+        return new IiifServlet(new IiifHandler(engine), settings);
     }
 
     public PathProtocolServlet zoomifyServlet() {

@@ -99,4 +99,18 @@ class SettingsTest {
         assertEquals(5000, s.maxCvt());
         assertEquals(90, env("JPEG_QUALITY", " 90 ").jpegQuality());
     }
+
+    @Test
+    void iiifSettingsHaveDefaultsAndEnvironmentNames() {
+        Settings d = Settings.fromEnvironment(Map.of());
+        assertEquals("/iiif", d.iiifPrefix());
+        assertEquals("*", d.iiifCors(), "IIIF viewers are cross-origin: open unless told otherwise");
+        assertEquals(25_000_000L, d.iiifMaxArea(), "MAX_CVT squared");
+        assertEquals("https://a.example", env("CORS", "https://a.example").iiifCors(), "CORS applies to IIIF too");
+        assertEquals("", env("IIIF_CORS", "").iiifCors(), "empty: none");
+        Settings s = env("IIIF_PREFIX", "images/iiif/", "IIIF_MAX_AREA", "1000000", "MAX_CVT", "2000");
+        assertEquals("/images/iiif", s.iiifPrefix());
+        assertEquals(1_000_000L, s.iiifMaxArea());
+        assertEquals(4_000_000L, env("MAX_CVT", "2000").iiifMaxArea());
+    }
 }
