@@ -218,9 +218,10 @@ public final class Jp2Reader implements AutoCloseable {
     }
 
     /**
-     * True when the area is less than half of the codestream tiles it touches. opj_get_decoded_tile decodes whole
+     * True when the area is less than a quarter of the codestream tiles it touches. opj_get_decoded_tile decodes whole
      * tiles, so a 256x256 view of a 1024x1024 tile would decode sixteen times the pixels it needs (measured: a
-     * full-resolution tile took 3x iipsrv's time that way); a window decode touches only the code-blocks inside.
+     * full-resolution tile took 3x iipsrv's time that way); a window decode touches only the code-blocks inside, but
+     * parses the header again, which costs more than a whole small tile on files of thousands of tiles.
      */
     private boolean smallPartOfItsTiles(int ax0, int ay0, int ax1, int ay1, int reduce) {
         long tx0 = (ax0 - tileOriginX) / tileW;
@@ -228,7 +229,7 @@ public final class Jp2Reader implements AutoCloseable {
         long ty0 = (ay0 - tileOriginY) / tileH;
         long ty1 = (ay1 - 1 - tileOriginY) / tileH;
         long tilesArea = (tx1 - tx0 + 1) * tileW * (ty1 - ty0 + 1) * tileH;
-        return 2L * (ax1 - ax0) * (ay1 - ay0) < tilesArea;
+        return 4L * (ax1 - ax0) * (ay1 - ay0) < tilesArea;
     }
 
     /**
