@@ -33,7 +33,8 @@ public final class ImageEngine {
 
     /**
      * Native samples a decode step may need, per MAX_DECODE_PIXELS: OpenJPEG decodes whole tiles in native memory,
-     * outside the Java heap; 16 leaves room for 4096x4096 RGBA tiles at the smallest setting (1 M).
+     * outside the Java heap; 16 leaves room for 2048x2048 RGB tiles at the smallest default (1 M, heaps under 64 MB)
+     * and 4096x4096 RGB tiles from a 256 MB heap (4 M).
      */
     private static final long NATIVE_SAMPLES_PER_DECODE_PIXEL = 16;
 
