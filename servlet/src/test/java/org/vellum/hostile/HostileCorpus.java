@@ -62,7 +62,7 @@ public final class HostileCorpus {
         Path dir = Path.of(args.length > 0 ? args[0] : "hostile-corpus");
         List<Entry> all = write(dir);
         long bad = all.stream().filter(e -> e.expect() != Expect.DECODES).count();
-        System.out.println(all.size() + " files (" + bad + " malformed) in " + dir.toAbsolutePath());
+        System.out.println(all.size() + " files (" + bad + " malformed, the rest valid but misnamed) and 2 good ones in " + dir.toAbsolutePath());
     }
 
     /** Writes the two good files and every mutation of them into {@code dir}; returns the mutations. */
