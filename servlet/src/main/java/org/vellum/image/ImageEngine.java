@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.codec.openjpeg.DecodeLimitException;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
 import org.vellum.config.Settings;
@@ -29,6 +30,13 @@ public final class ImageEngine {
 
     /** Outputs above this many pixels are made one at a time, so a few large exports cannot exhaust the heap. */
     private static final long LARGE_OUTPUT = 4L << 20;
+
+    /**
+     * Native samples a decode step may need, per MAX_DECODE_PIXELS: OpenJPEG decodes whole tiles in native memory,
+     * outside the Java heap; 16 leaves room for 2048x2048 RGB tiles at the smallest default (1 M, heaps under 64 MB)
+     * and 4096x4096 RGB tiles from a 256 MB heap (4 M).
+     */
+    private static final long NATIVE_SAMPLES_PER_DECODE_PIXEL = 16;
 
     private final Settings settings;
     private final Semaphore largeRenders = new Semaphore(1, true);
@@ -72,7 +80,15 @@ public final class ImageEngine {
             ImageInfo cached = infoCache.get(key);
             if (cached != null) return cached;
         }
-        ImageInfo info = withDecoder(image, 0, reader -> ImageInfo.of(reader.header()));
+        ImageInfo info = withDecoder(image, 0, reader -> {
+            // A header that no level of which can be decoded within the limits is refused here, not tile by tile.
+            long least = reader.minimumNativeSamples();
+            if (least > nativeLimit()) {
+                throw new DecodeLimitException("even its smallest level needs " + least
+                        + " samples at once; the limit is " + nativeLimit(), least);
+            }
+            return ImageInfo.of(reader.header());
+        });
         synchronized (infoCache) {
             infoCache.put(key, info);
         }
@@ -150,7 +166,7 @@ public final class ImageEngine {
         boolean smooth = settings.interpolation() != 0;
         Resampler.Axis ax = axis(region.x(), region.width(), discard, d, lx0, sw, ow);
         Resampler.Axis ay = axis(region.y(), region.height(), discard, d, ly0, sh, oh);
-        long budget = settings.maxDecodePixels();
+        long budget = decodeBudget(info);
         if ((long) sw * sh <= budget) {
             Pixels src = decodeLevelRows(image, info, d, lx0, lx1, ly0, ly1, layers);
             if (sw == ow && sh == oh) return src;
@@ -194,22 +210,44 @@ public final class ImageEngine {
         int y = (int) Math.min(info.height(), (long) ly0 << d);
         int x1 = (int) Math.min(info.width(), (long) lx1 << d);
         int y1 = (int) Math.min(info.height(), (long) ly1 << d);
-        if ((long) (lx1 - lx0) * (ly1 - ly0) > settings.maxDecodePixels() * 2L) {
+        if ((long) (lx1 - lx0) * (ly1 - ly0) > decodeBudget(info) * 2L) {
             throw new ImageException(413, "Decoding " + (lx1 - lx0) + "x" + (ly1 - ly0)
                     + " pixels at once exceeds MAX_DECODE_PIXELS");
         }
         int bands = info.bands();
-        Raster raster = withDecoder(image, layers, reader -> reader.decode(x, y, x1 - x, y1 - y, d));
+        Raster raster = withDecoder(image, layers, reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
         return Pixels.of(raster.toImage(), bands);
+    }
+
+    /**
+     * Pixels decoded in one step. MAX_DECODE_PIXELS assumes up to 4 components; a file with more (up to 16 pass the
+     * header checks) gets proportionally fewer, because each component is its own int plane on the heap.
+     */
+    private long decodeBudget(ImageInfo info) {
+        return settings.maxDecodePixels() * 4 / Math.max(4, info.components());
+    }
+
+    /** OpenJPEG may allocate this many samples for one decode step (whole tiles at the level decoded). */
+    private long nativeLimit() {
+        return NATIVE_SAMPLES_PER_DECODE_PIXEL * settings.maxDecodePixels();
+    }
+
+    /** Messages name the file; answers name the identifier the client sent, never the server's path. */
+    private static String hidePath(String message, ResolvedImage image) {
+        return message == null ? "" : message.replace(image.path().toString(), image.identifier());
     }
 
     private <T> T withDecoder(ResolvedImage image, int layers, DecoderPool.DecoderWork<T> work)
             throws ImageException {
         try {
             return pool.withDecoder(new DecoderKey(image.path(), layers), work);
+        } catch (DecodeLimitException e) {
+            throw new ImageException(413, "Cannot decode " + image.identifier() + " at this size: "
+                    + hidePath(e.getMessage(), image) + " (MAX_DECODE_PIXELS)", e);
         } catch (OpenJpegException e) {
+            // 404 as iipsrv answers file errors: viewers skip a missing tile; the text says what is wrong with the file.
             LOG.warn("Cannot decode {}: {}", image.path(), e.getMessage());
-            throw new ImageException(404, "Cannot decode " + image.identifier() + ": " + e.getMessage(), e);
+            throw new ImageException(404, "Cannot decode " + image.identifier() + ": " + hidePath(e.getMessage(), image), e);
         } catch (IllegalArgumentException e) {
             throw new ImageException(400, "Bad region for " + image.identifier() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
@@ -22,6 +23,8 @@ import org.vellum.codec.openjpeg.OpenJpegException;
  */
 public final class DecoderPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT_SLICE = Duration.ofMillis(200);
 
     private final GenericKeyedObjectPool<DecoderKey, Decoder> pool;
     private final AtomicLong borrowed = new AtomicLong();
@@ -61,7 +64,7 @@ public final class DecoderPool implements AutoCloseable {
         config.setMinIdlePerKey(0);
         config.setTestOnBorrow(true);
         config.setBlockWhenExhausted(true);
-        config.setMaxWait(Duration.ofSeconds(30));
+        config.setMaxWait(MAX_WAIT);
         config.setMinEvictableIdleDuration(idle);
         config.setTimeBetweenEvictionRuns(Duration.ofSeconds(Math.max(1, Math.min(30, idle.toSeconds()))));
         config.setNumTestsPerEvictionRun(Math.max(3, maxTotal));
@@ -93,7 +96,17 @@ public final class DecoderPool implements AutoCloseable {
             waits.incrementAndGet();
         }
         try {
-            return pool.borrowObject(key);
+            // Waits in short slices: commons-pool wakes a waiter only when an object comes back or is created for it,
+            // and when a decoder is destroyed while the file is broken that creation fails, so the waiter would sleep
+            // the whole wait while capacity is free. Each new slice re-checks and creates a decoder itself.
+            long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+            while (true) {
+                try {
+                    return pool.borrowObject(key, WAIT_SLICE);
+                } catch (NoSuchElementException e) {
+                    if (System.nanoTime() > deadline) throw e;
+                }
+            }
         } catch (OpenJpegException e) {
             throw e;
         } catch (Exception e) {

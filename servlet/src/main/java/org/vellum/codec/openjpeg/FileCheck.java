@@ -21,6 +21,8 @@ final class FileCheck {
     static final int MAX_PRECISION = 16;
     static final int MAX_SUBSAMPLING = 4;
     static final long MAX_TILES = 65535;
+    /** The smallest tile-part: SOT segment (12 bytes) and SOD (2). */
+    static final int MIN_TILE_PART = 14;
 
     private static final int BOX_JP2H = 0x6A703268;
     private static final int BOX_JP2C = 0x6A703263;
@@ -169,6 +171,11 @@ final class FileCheck {
             bad = "tile grid " + xt + "x" + yt + " at " + xto + "," + yto;
         } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) > MAX_TILES) {
             bad = "more than " + MAX_TILES + " tiles";
+        } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) * MIN_TILE_PART > size - cs) {
+            // Every tile has at least one tile-part (SOT + SOD): a header claiming more tiles than the file can hold
+            // would otherwise send every request of a huge "image" through thousands of missing tiles.
+            bad = ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) + " tiles cannot fit in "
+                    + (size - cs) + " bytes";
         } else if (csiz < 1 || csiz > MAX_COMPONENTS) {
             bad = csiz + " components (at most " + MAX_COMPONENTS + ")";
         } else if (lsiz != 38 + 3 * csiz || cs + 4 + lsiz > size) {
