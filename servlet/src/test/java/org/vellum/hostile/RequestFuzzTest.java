@@ -119,7 +119,35 @@ class RequestFuzzTest {
                 net.jqwik.api.Tuple.of(5, iip()),
                 net.jqwik.api.Tuple.of(2, zoomify()),
                 net.jqwik.api.Tuple.of(2, deepZoom()),
+                net.jqwik.api.Tuple.of(4, iiif()),
                 net.jqwik.api.Tuple.of(1, junkPath()));
+    }
+
+    /** IIIF 2 and 3: info.json, base URIs, and image requests with every parameter drawn from valid and junk forms. */
+    Arbitrary<String> iiif() {
+        Arbitrary<String> region = Arbitraries.oneOf(
+                Arbitraries.of("full", "square", "pct:0,0,100,100", "pct:-5,0,10,10", "pct:99.9,99.9,50,50"),
+                Combinators.combine(number(), number(), number(), number()).as((x, y, w, h) -> x + "," + y + "," + w + "," + h),
+                Combinators.combine(number(), number(), number(), number())
+                        .as((x, y, w, h) -> "pct:" + x + "," + y + "," + w + "," + h),
+                junk());
+        Arbitrary<String> size = Arbitraries.oneOf(
+                Arbitraries.of("max", "^max", "full", "256,", ",256", "pct:50", "^pct:150", "!256,256", "^!9999,9999"),
+                Combinators.combine(Arbitraries.of("", "^", "!", "^!", "pct:", "^pct:"), number(), number())
+                        .as((p, w, h) -> p + w + "," + h),
+                junk());
+        Arbitrary<String> rotation = Arbitraries.oneOf(
+                Arbitraries.of("0", "90", "!180", "22.5", "360", "361", "-90", "!", "1e2"), number(), junk());
+        Arbitrary<String> quality = Arbitraries.oneOf(
+                Arbitraries.of("default", "color", "gray", "bitonal", "grey", "native"), junk());
+        Arbitrary<String> format = Arbitraries.of("jpg", "png", "tif", "gif", "webp", "jp2", "pdf", "", "jpg?x=1", "JPG");
+        Arbitrary<String> image = Combinators.combine(region, size, rotation, quality, format)
+                .as((r, s, o, q, f) -> r + "/" + s + "/" + o + "/" + q + (f.isEmpty() ? "" : "." + f));
+        Arbitrary<String> tail = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, Arbitraries.of("info.json", "", "info.json/extra")),
+                net.jqwik.api.Tuple.of(5, image));
+        return Combinators.combine(Arbitraries.of("/iiif/2/", "/iiif/3/"), image(), tail)
+                .as((prefix, id, t) -> prefix + id + (t.isEmpty() ? "" : "/" + t));
     }
 
     Arbitrary<String> iip() {
