@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Soak run, on demand: bench/soak.sh [DURATION]   (wrk syntax: 30m default, 3m, 90s)
 # Starts bin/vellum on 127.0.0.1 over a folder holding two good images and the hostile corpus (HostileCorpus), drives
-# it with wrk at $CONNECTIONS connections (default 16) with mixed IIP / Zoomify / Deep Zoom requests (about 1 in 5
+# it with wrk at $CONNECTIONS connections (default 16) with mixed IIP / IIIF / Zoomify / Deep Zoom requests (about 1 in 5
 # for a malformed file), and samples heap, RSS, open file descriptors and threads every $SAMPLE seconds (default 10).
 # Native memory (NMT) and heap after a full GC are taken at start and end. Results: $OUT (default target/soak-<time>).
-# IIIF: add its URLs to the list below once the endpoints exist.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 duration=${1:-30m}
@@ -36,9 +35,15 @@ urls="$out/urls.txt"
   echo "/zoomify/good-tiled.jp2/ImageProperties.xml"
   for x in 0 1 2; do echo "/zoomify/good-tiled.jp2/TileGroup0/2-$x-1.jpg"; echo "/deepzoom/good-tiled.jp2_files/10/${x}_1.jpg"; done
   echo "/deepzoom/good-single.j2k.dzi"; echo "/iip?FIF=good-single.j2k&JTL=1,0"
+  echo "/iiif/3/good-tiled.jp2/info.json"; echo "/iiif/2/good-single.j2k/info.json"
+  for x in 0 256 512 768; do
+    echo "/iiif/3/good-tiled.jp2/$x,256,256,256/256,/0/default.jpg"; echo "/iiif/2/good-tiled.jp2/$x,0,512,512/256,/0/default.jpg"
+  done
+  echo "/iiif/3/good-tiled.jp2/full/max/22.5/gray.png"; echo "/iiif/3/good-single.j2k/pct:10,10,50,50/!300,300/!90/default.jpg"
 } > "$urls.good"
 (cd "$images" && ls | grep -v '^good-' | awk 'NR % 20 == 0') | while read -r f; do
   echo "/iip?FIF=$f&JTL=3,6"; echo "/iip?FIF=$f&obj=Max-size"; echo "/deepzoom/$f.dzi"
+  echo "/iiif/3/$f/info.json"; echo "/iiif/3/$f/0,0,256,256/256,/0/default.jpg"
 done > "$urls.bad"
 cat "$urls.good" "$urls.good" "$urls.good" "$urls.good" "$urls.good" "$urls.bad" > "$urls"
 echo "$(wc -l < "$urls.good") good and $(wc -l < "$urls.bad") malformed-file URLs" >&2
