@@ -184,10 +184,7 @@ class WarOnJettyTest {
         assertEquals(300, jsonInt(json, "maxWidth"));
     }
 
-    /**
-     * With the embedded Jetty 12.0.32's default URI compliance (nothing set by the test) %2F reaches Vellum; Tomcat
-     * needs encodedSolidusHandling (README).
-     */
+    /** With the Jetty settings of AdminJettySettings, as the README gives them; Jetty's defaults answer 400. */
     @Test
     void iiifIdentifierWithEncodedSlashReachesTheSubfolder() throws Exception {
         HttpResponse<String> r = getText("iiif/3/sub%2Fpage.jp2/info.json");
