@@ -8,9 +8,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.vellum.config.Settings;
-import org.vellum.http.IipServlet;
-import org.vellum.http.StaticServlet;
-import org.vellum.http.UriMap;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
@@ -39,14 +36,10 @@ public final class EmbeddedServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        IipServlet iipServlet = vellum.iipServlet();
-        ServletHolder iip = new ServletHolder("iip", iipServlet);
-        for (String path : Vellum.IIP_PATHS) context.addServlet(iip, path);
-        context.addServlet(new ServletHolder("zoomify", vellum.zoomifyServlet()), "/zoomify/*");
-        context.addServlet(new ServletHolder("deepzoom", vellum.deepZoomServlet()), "/deepzoom/*");
-        context.addServlet(new ServletHolder("iiif", vellum.iiifServlet()), settings.iiifPrefix() + "/*");
-        context.addServlet(new ServletHolder("static", new StaticServlet(defaultImage,
-                UriMap.parse(settings.uriMap()), iipServlet)), "/");
+        for (Vellum.Route route : vellum.routes(defaultImage)) {
+            ServletHolder holder = new ServletHolder(route.name(), route.servlet());
+            for (String pattern : route.patterns()) context.addServlet(holder, pattern);
+        }
         jetty.setHandler(context);
         try {
             jetty.start();

@@ -1,10 +1,15 @@
 package org.vellum.server;
 
 import java.time.Duration;
+import java.util.List;
+
+import jakarta.servlet.Servlet;
 
 import org.vellum.config.Settings;
 import org.vellum.http.IipServlet;
 import org.vellum.http.PathProtocolServlet;
+import org.vellum.http.StaticServlet;
+import org.vellum.http.UriMap;
 import org.vellum.image.ImageEngine;
 import org.vellum.pool.DecoderPool;
 import org.vellum.protocol.deepzoom.DeepZoom;
@@ -61,6 +66,24 @@ public final class Vellum implements AutoCloseable {
     public PathProtocolServlet deepZoomServlet() {
         DeepZoom dz = new DeepZoom(engine, new IipResponses(settings));
         return new PathProtocolServlet(dz::handle, settings);
+    }
+
+    /** A servlet and the URL patterns (relative to the context path) it answers. */
+    public record Route(String name, Servlet servlet, List<String> patterns) {
+    }
+
+    /**
+     * Every servlet with its URL patterns: the one table the embedded launcher and the WAR both map, so the paths
+     * cannot drift apart. The viewer page at {@code /} shows {@code defaultImage} unless asked for another.
+     */
+    public List<Route> routes(String defaultImage) {
+        IipServlet iip = iipServlet();
+        return List.of(
+                new Route("iip", iip, List.of(IIP_PATHS)),
+                new Route("zoomify", zoomifyServlet(), List.of("/zoomify/*")),
+                new Route("deepzoom", deepZoomServlet(), List.of("/deepzoom/*")),
+                new Route("iiif", iiifServlet(), List.of(settings.iiifPrefix() + "/*")),
+                new Route("static", new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iip), List.of("/")));
     }
 
     @Override

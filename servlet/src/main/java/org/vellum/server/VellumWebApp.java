@@ -1,0 +1,87 @@
+package org.vellum.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vellum.config.Settings;
+
+/**
+ * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
+ * variables, then the web.xml context parameters of the same names (these win); the servlets at the same paths as
+ * bin/vellum, below the context path; the decoder pool closed when the container stops the application.
+ */
+public final class VellumWebApp implements ServletContextListener {
+    private static final Logger log = LoggerFactory.getLogger(VellumWebApp.class);
+    private static final String VELLUM = Vellum.class.getName();
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Map<String, String> config = configuration(System.getenv(), context);
+        if (!config.containsKey("FILESYSTEM_PREFIX")) {
+            log.warn("FILESYSTEM_PREFIX is not set (context parameter or environment variable); serving images from "
+                    + "the container's working directory {}", Path.of(".").toAbsolutePath().normalize());
+        }
+        Settings settings = Settings.fromEnvironment(config);
+        Vellum vellum = new Vellum(settings);
+        try {
+            for (Vellum.Route route : vellum.routes(firstImage(settings.filesystemPrefix()))) {
+                ServletRegistration.Dynamic registration = context.addServlet(route.name(), route.servlet());
+                if (registration == null) throw new IllegalStateException("servlet name taken: " + route.name());
+                registration.setLoadOnStartup(1);
+                var conflicts = registration.addMapping(route.patterns().toArray(String[]::new));
+                if (!conflicts.isEmpty()) log.warn("Paths already mapped by the container, left to it: {}", conflicts);
+            }
+        } catch (RuntimeException e) {
+            vellum.close();
+            throw e;
+        }
+        context.setAttribute(VELLUM, vellum);
+        log.info("Vellum serves {} at {}/ (IIP at /iip, IIIF at {})", settings.filesystemPrefix(),
+                context.getContextPath(), settings.iiifPrefix());
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object vellum = event.getServletContext().getAttribute(VELLUM);
+        if (vellum instanceof Vellum v) {
+            event.getServletContext().removeAttribute(VELLUM);
+            v.close();
+        }
+    }
+
+    /** The environment overridden by every context parameter (same names: FILESYSTEM_PREFIX, JPEG_QUALITY, …). */
+    static Map<String, String> configuration(Map<String, String> env, ServletContext context) {
+        Map<String, String> config = new HashMap<>(env);
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            config.put(name, context.getInitParameter(name));
+        }
+        return config;
+    }
+
+    /**
+     * The image the viewer page opens without {@code ?image=}: the first JPEG 2000 file directly in the folder. Only
+     * the top level is listed, so deploying next to a large archive does not walk it.
+     */
+    private static String firstImage(Path root) {
+        try (Stream<Path> files = Files.list(root)) {
+            return files.filter(p -> p.getFileName().toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
+                    .map(p -> p.getFileName().toString()).findFirst().orElse("");
+        } catch (IOException e) {
+            log.warn("Cannot list the image folder {}: {}", root, e.toString());
+            return "";
+        }
+    }
+}
