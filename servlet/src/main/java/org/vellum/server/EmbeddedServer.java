@@ -11,6 +11,8 @@ import org.vellum.config.Settings;
 import org.vellum.http.IipServlet;
 import org.vellum.http.StaticServlet;
 import org.vellum.http.UriMap;
+import org.vellum.source.FilesystemResolver;
+import org.vellum.source.ImageResolver;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
@@ -24,7 +26,14 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Starts on host:port (port 0 picks a free one) with the viewer page showing {@code defaultImage}. */
     public static EmbeddedServer start(Settings settings, String host, int port, String defaultImage) throws Exception {
-        Vellum vellum = new Vellum(settings);
+        return start(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()),
+                host, port, defaultImage);
+    }
+
+    /** The same with another resolver, e.g. a repository adapter's, in place of the image folder. */
+    public static EmbeddedServer start(Settings settings, ImageResolver resolver, String host, int port,
+                                       String defaultImage) throws Exception {
+        Vellum vellum = new Vellum(settings, resolver);
         Server jetty = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);              // our protocols send their own Server header

@@ -37,7 +37,7 @@ public final class IiifHandler {
     public Response handle(IiifVersion version, String rawPath, String serviceBase, RequestContext ctx) {
         try {
             IiifRequest request = IiifRequest.parse(rawPath, version);
-            ResolvedImage image = resolve(request.identifier());
+            ResolvedImage image = engine.resolve(request.identifier(), ctx);
             String id = serviceBase + "/" + IiifRequest.encode(request.identifier());
             if (request instanceof IiifRequest.Base) {
                 Response r = new Response(303, null).header("Location", id + "/info.json");
@@ -62,10 +62,6 @@ public final class IiifHandler {
                 Integer.MAX_VALUE / 2);
         return new Size.Limits(settings.maxCvt(), settings.maxCvt(), Math.min(settings.iiifMaxArea(), engineMax),
                 settings.allowUpscaling());
-    }
-
-    private ResolvedImage resolve(String identifier) throws ImageException {
-        return engine.resolve(identifier);
     }
 
     private ImageInfo info(ResolvedImage image) throws ImageException {
