@@ -271,4 +271,15 @@ class DspaceResolverTest {
             assertThrows(java.sql.SQLException.class, () -> st.execute("DELETE FROM handle"));
         }
     }
+
+    @Test
+    void anUnreachableDatabaseIsServiceUnavailableNotAnError() throws Exception {
+        DspaceSettings down = new DspaceSettings("jdbc:postgresql://127.0.0.1:1/dspace", "x", "", 1,
+                java.time.Duration.ofSeconds(1), Map.of(0, store0), "", tmp.resolve("c2"), 1 << 20, false, "Anonymous",
+                java.time.Duration.ofSeconds(60), 100, java.time.Duration.ofSeconds(60));
+        try (DspaceResolver r = DspaceResolver.create(down)) {
+            ResolverException e = assertThrows(ResolverException.class, () -> r.resolve(publicPage1.toString()));
+            assertEquals(503, e.status());
+        }
+    }
 }
