@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 /**
  * Read-only queries against DSpace's own PostgreSQL schema (as its Flyway migrations define it): a small pool, a
  * read-only session, a statement timeout, prepared statements only.
@@ -70,19 +72,23 @@ final class DspaceDatabase implements AutoCloseable {
     }
 
     static DspaceDatabase connect(DspaceSettings s) {
+        // The driver's DataSource directly, not DriverManager: it also works inside OSGi, where the pool's bundle
+        // cannot see the driver's classes.
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setUrl(s.jdbcUrl());
+        pg.setUser(s.dbUser());
+        pg.setPassword(s.dbPassword());
+        // Never write, never hold a lock for long, even if the role were granted more than SELECT.
+        pg.setOptions("-c default_transaction_read_only=on -c statement_timeout=" + s.dbTimeout().toMillis());
+        pg.setApplicationName("vellum-dspace-adapter");
+        pg.setConnectTimeout((int) Math.max(1, s.dbTimeout().toSeconds()));
         HikariConfig c = new HikariConfig();
         c.setPoolName("vellum-dspace");
-        c.setJdbcUrl(s.jdbcUrl());
-        c.setUsername(s.dbUser());
-        c.setPassword(s.dbPassword());
+        c.setDataSource(pg);
         c.setMaximumPoolSize(s.dbPoolSize());
         c.setMinimumIdle(1);
         c.setReadOnly(true);
         c.setConnectionTimeout(Math.max(250, s.dbTimeout().toMillis()));
-        // Never write, never hold a lock for long, even if the role were granted more than SELECT.
-        c.addDataSourceProperty("options", "-c default_transaction_read_only=on -c statement_timeout="
-                + s.dbTimeout().toMillis());
-        c.addDataSourceProperty("ApplicationName", "vellum-dspace-adapter");
         // Fail at resolve time (503) rather than at start-up when DSpace's database is briefly away.
         c.setInitializationFailTimeout(-1);
         return new DspaceDatabase(new HikariDataSource(c), s.anonymousGroup(), (int) s.dbTimeout().toSeconds());
@@ -113,6 +119,10 @@ final class DspaceDatabase implements AutoCloseable {
                 return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
             }
         }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
     }
 
     /** Queries sent so far: the steady state of a tile request sends none. */

@@ -265,11 +265,14 @@ class DspaceResolverTest {
     }
 
     @Test
-    void theReadOnlySessionCannotWrite() throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl() + "&options=-c%20default_transaction_read_only=on");
-             var st = c.createStatement()) {
-            assertThrows(java.sql.SQLException.class, () -> st.execute("DELETE FROM handle"));
+    void thePoolsSessionsCannotWriteEvenAsASuperuser() throws Exception {
+        try (DspaceDatabase pool = DspaceDatabase.connect(db.settings(Map.of(), "", tmp, false))) {
+            javax.sql.DataSource ds = pool.dataSource();
+            try (var c = ds.getConnection(); var st = c.createStatement()) {
+                assertThrows(java.sql.SQLException.class, () -> st.execute("DELETE FROM handle"));
+            }
         }
+        assertTrue(db.count("handle") >= 4);
     }
 
     @Test
