@@ -40,8 +40,9 @@ public final class DspaceResolverComponent implements ImageResolver {
         @AttributeDefinition(description = "Read-only database role (DSPACE_DB_USER)")
         String db_user() default "vellum";
 
+        /** Property {@code .db.password}: the leading dot keeps it out of the service's public properties. */
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "DSPACE_DB_PASSWORD")
-        String db_password() default "";
+        String _db_password() default "";
 
         @AttributeDefinition(description = "Connections at most (DSPACE_DB_POOL_SIZE)")
         int db_pool_size() default 4;
@@ -95,7 +96,7 @@ public final class DspaceResolverComponent implements ImageResolver {
         Map<String, String> env = new HashMap<>();
         env.put("DSPACE_DB_URL", c.db_url());
         env.put("DSPACE_DB_USER", c.db_user());
-        env.put("DSPACE_DB_PASSWORD", c.db_password());
+        env.put("DSPACE_DB_PASSWORD", c._db_password());
         env.put("DSPACE_DB_POOL_SIZE", Integer.toString(c.db_pool_size()));
         env.put("DSPACE_DB_TIMEOUT_SECONDS", Integer.toString(c.db_timeout_seconds()));
         env.put("DSPACE_ASSETSTORES", String.join(",", c.assetstores()));

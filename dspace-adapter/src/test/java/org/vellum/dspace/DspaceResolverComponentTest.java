@@ -25,9 +25,11 @@ class DspaceResolverComponentTest {
                 "db_url", "jdbc:postgresql://db/dspace",
                 "assetstores", new String[] {"0=/dspace/assetstore", "2=/mnt/two"},
                 "auth", "forward",
+                "_db_password", "secret",
                 "rest_url", "https://repo.example.org/server"))));
         assertEquals("jdbc:postgresql://db/dspace", s.jdbcUrl());
         assertEquals("vellum", s.dbUser());
+        assertEquals("secret", s.dbPassword());
         assertEquals(Map.of(0, Path.of("/dspace/assetstore"), 2, Path.of("/mnt/two")), s.assetstores());
         assertEquals(true, s.forwardAuth());
         assertEquals(10240L << 20, s.restCacheBytes());
