@@ -126,7 +126,8 @@ public final class IiifHandler {
     private Response ok(Response r, ResolvedImage image, String etag) {
         common(r);
         r.header("Last-Modified", HttpDates.format(image.lastModified()));
-        r.header("Cache-Control", settings.cacheControl());
+        // an image served on the caller's credentials must stay in the caller's own cache
+        r.header("Cache-Control", image.personal() ? "private, " + settings.cacheControl() : settings.cacheControl());
         r.header("ETag", etag);
         return r;
     }
@@ -138,6 +139,7 @@ public final class IiifHandler {
     private Response error(int status, String message) {
         Response r = Response.text(status, "text/plain; charset=utf-8", "IIIF: " + message + "\n");
         r.header("Cache-Control", "no-cache");
+        if (status == 401) r.header("WWW-Authenticate", "Bearer");   // a resolver wants the caller's credentials
         return common(r);
     }
 
