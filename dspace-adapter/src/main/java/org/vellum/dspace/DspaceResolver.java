@@ -95,7 +95,7 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
         }
         if (!attributes.isRegularFile()) throw notFound(identifier);
         ResolvedImage image = new ResolvedImage(identifier, file, attributes.lastModifiedTime().toMillis(),
-                attributes.size());
+                attributes.size(), !record.anonymousReadable());
         String known = verified.get(file);
         if (!image.fingerprint().equals(known)) {
             if (known != null) records.remove(uuid);  // the file changed: the next request asks the database again

@@ -114,5 +114,13 @@ class DspaceEndToEndTest {
         HttpResponse<byte[]> r = http.get("/iiif/2/" + restricted + "/0,0,100,100/100,/0/default.jpg",
                 "Authorization", "Bearer librarian-jwt");
         assertEquals(200, r.statusCode(), text(r));
+        assertTrue(Http.header(r, "Cache-Control").startsWith("private"), Http.header(r, "Cache-Control"));
+    }
+
+    @Test
+    void publicImagesMayBeCachedByAnyoneAndA401SaysHowToAuthenticate() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + page + "/info.json");
+        assertTrue(!Http.header(r, "Cache-Control").contains("private"));
+        assertEquals("Bearer", Http.header(http.get("/iiif/2/" + restricted + "/info.json"), "WWW-Authenticate"));
     }
 }
