@@ -57,13 +57,17 @@ public record DspaceSettings(
         if (!auth.equals("anonymous") && !auth.equals("forward")) {
             throw new IllegalArgumentException("DSPACE_AUTH must be anonymous or forward, not " + auth);
         }
+        String restUrl = env.getOrDefault("DSPACE_REST_URL", "");
+        if (auth.equals("forward") && restUrl.isBlank()) {
+            throw new IllegalArgumentException("DSPACE_AUTH=forward needs DSPACE_REST_URL, where DSpace is asked");
+        }
         return new DspaceSettings(url,
                 env.getOrDefault("DSPACE_DB_USER", "vellum"),
                 env.getOrDefault("DSPACE_DB_PASSWORD", ""),
                 Math.max(1, intOf(env, "DSPACE_DB_POOL_SIZE", 4)),
                 Duration.ofSeconds(Math.max(1, intOf(env, "DSPACE_DB_TIMEOUT_SECONDS", 5))),
                 assetstoresOf(env.getOrDefault("DSPACE_ASSETSTORES", "")),
-                env.getOrDefault("DSPACE_REST_URL", ""),
+                restUrl,
                 Path.of(env.getOrDefault("DSPACE_REST_CACHE_DIR",
                         System.getProperty("java.io.tmpdir") + "/vellum-dspace-cache")).toAbsolutePath(),
                 Math.max(1, intOf(env, "DSPACE_REST_CACHE_MB", 10240)) * 1024L * 1024L,

@@ -108,6 +108,23 @@ class DspaceRestTest {
     }
 
     @Test
+    void concurrentFirstRequestsShareOneDownload() throws Exception {
+        UUID bs = remoteJp2(400, 300, null);
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-concurrent")) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<ResolvedImage>>();
+                for (int i = 0; i < 8; i++) futures.add(pool.submit(() -> r.resolve(bs.toString())));
+                Path first = futures.get(0).get().path();
+                for (var f : futures) assertEquals(first, f.get().path());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        assertEquals(1, rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count());
+    }
+
+    @Test
     void aBitstreamDspaceRestDoesNotKnowIsNotFound() throws Exception {
         UUID bs = remoteJp2(40, 40, null);
         rest.contents.remove(bs);

@@ -42,5 +42,7 @@ class DspaceSettingsTest {
                 "DSPACE_DB_URL", "jdbc:postgresql://db/dspace", "DSPACE_AUTH", "yes")));
         assertThrows(IllegalArgumentException.class, () -> DspaceSettings.fromEnvironment(Map.of(
                 "DSPACE_DB_URL", "jdbc:postgresql://db/dspace", "DSPACE_ASSETSTORES", "/dspace/assetstore")));
+        assertThrows(IllegalArgumentException.class, () -> DspaceSettings.fromEnvironment(Map.of(
+                "DSPACE_DB_URL", "jdbc:postgresql://db/dspace", "DSPACE_AUTH", "forward")));
     }
 }
