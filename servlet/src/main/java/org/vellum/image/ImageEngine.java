@@ -14,10 +14,12 @@ import org.vellum.codec.openjpeg.Raster;
 import org.vellum.config.Settings;
 import org.vellum.pool.DecoderKey;
 import org.vellum.pool.DecoderPool;
+import org.vellum.http.RequestContext;
 import org.vellum.source.ForbiddenPathException;
 import org.vellum.source.ImageNotFoundException;
 import org.vellum.source.ImageResolver;
 import org.vellum.source.ResolvedImage;
+import org.vellum.source.ResolverException;
 
 /**
  * The one way from an {@link ImageRequest} to encoded bytes: pick the smallest stored level that still has enough
@@ -64,12 +66,19 @@ public final class ImageEngine {
     }
 
     public ResolvedImage resolve(String identifier) throws ImageException {
+        return resolve(identifier, null);
+    }
+
+    /** Resolves on behalf of the request's caller (its headers may carry credentials a resolver checks). */
+    public ResolvedImage resolve(String identifier, RequestContext ctx) throws ImageException {
         try {
-            return resolver.resolve(identifier);
+            return resolver.resolve(identifier, ctx);
         } catch (ImageNotFoundException e) {
             throw new ImageException(404, e.getMessage());
         } catch (ForbiddenPathException e) {
             throw new ImageException(403, e.getMessage());
+        } catch (ResolverException e) {
+            throw new ImageException(e.status(), e.getMessage(), e);
         }
     }
 

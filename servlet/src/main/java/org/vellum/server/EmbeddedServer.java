@@ -8,6 +8,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.vellum.config.Settings;
+import org.vellum.source.FilesystemResolver;
+import org.vellum.source.ImageResolver;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
@@ -21,7 +23,14 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Starts on host:port (port 0 picks a free one) with the viewer page showing {@code defaultImage}. */
     public static EmbeddedServer start(Settings settings, String host, int port, String defaultImage) throws Exception {
-        Vellum vellum = new Vellum(settings);
+        return start(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()),
+                host, port, defaultImage);
+    }
+
+    /** The same with another resolver, e.g. a repository adapter's, in place of the image folder. */
+    public static EmbeddedServer start(Settings settings, ImageResolver resolver, String host, int port,
+                                       String defaultImage) throws Exception {
+        Vellum vellum = new Vellum(settings, resolver);
         Server jetty = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);              // our protocols send their own Server header

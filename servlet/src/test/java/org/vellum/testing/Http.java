@@ -10,6 +10,8 @@ import java.time.Duration;
 
 import org.vellum.config.Settings;
 import org.vellum.server.EmbeddedServer;
+import org.vellum.source.FilesystemResolver;
+import org.vellum.source.ImageResolver;
 
 /** Real HTTP over loopback to an embedded server. */
 public final class Http implements AutoCloseable {
@@ -18,8 +20,13 @@ public final class Http implements AutoCloseable {
     private final EmbeddedServer server;
 
     public Http(Settings settings) {
+        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
+    }
+
+    /** A server whose identifiers go to {@code resolver} (a repository adapter under test). */
+    public Http(Settings settings, ImageResolver resolver) {
         try {
-            this.server = EmbeddedServer.start(settings, "127.0.0.1", 0, "x.jp2");
+            this.server = EmbeddedServer.start(settings, resolver, "127.0.0.1", 0, "x.jp2");
         } catch (Exception e) {
             throw new IllegalStateException("server did not start", e);
         }

@@ -37,7 +37,7 @@ public final class IiifHandler {
     public Response handle(IiifVersion version, String rawPath, String serviceBase, RequestContext ctx) {
         try {
             IiifRequest request = IiifRequest.parse(rawPath, version);
-            ResolvedImage image = resolve(request.identifier());
+            ResolvedImage image = engine.resolve(request.identifier(), ctx);
             String id = serviceBase + "/" + IiifRequest.encode(request.identifier());
             if (request instanceof IiifRequest.Base) {
                 Response r = new Response(303, null).header("Location", id + "/info.json");
@@ -62,10 +62,6 @@ public final class IiifHandler {
                 Integer.MAX_VALUE / 2);
         return new Size.Limits(settings.maxCvt(), settings.maxCvt(), Math.min(settings.iiifMaxArea(), engineMax),
                 settings.allowUpscaling());
-    }
-
-    private ResolvedImage resolve(String identifier) throws ImageException {
-        return engine.resolve(identifier);
     }
 
     private ImageInfo info(ResolvedImage image) throws ImageException {
@@ -130,7 +126,8 @@ public final class IiifHandler {
     private Response ok(Response r, ResolvedImage image, String etag) {
         common(r);
         r.header("Last-Modified", HttpDates.format(image.lastModified()));
-        r.header("Cache-Control", settings.cacheControl());
+        // an image served on the caller's credentials must stay in the caller's own cache
+        r.header("Cache-Control", image.personal() ? "private, " + settings.cacheControl() : settings.cacheControl());
         r.header("ETag", etag);
         return r;
     }
@@ -142,6 +139,7 @@ public final class IiifHandler {
     private Response error(int status, String message) {
         Response r = Response.text(status, "text/plain; charset=utf-8", "IIIF: " + message + "\n");
         r.header("Cache-Control", "no-cache");
+        if (status == 401) r.header("WWW-Authenticate", "Bearer");   // a resolver wants the caller's credentials
         return common(r);
     }
 

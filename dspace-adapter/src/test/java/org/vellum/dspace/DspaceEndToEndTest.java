@@ -1,0 +1,126 @@
+package org.vellum.dspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vellum.testing.Http.text;
+
+import java.awt.image.BufferedImage;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.config.Settings;
+import org.vellum.testing.Fixtures;
+import org.vellum.testing.Http;
+
+/** The URLs a DSpace IIIF manifest holds, answered by the full server with the DSpace resolver behind it. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DspaceEndToEndTest {
+    static final int W = 700;
+    static final int H = 500;
+
+    DspaceFixture db;
+    FakeDspaceRest rest;
+    DspaceResolver resolver;
+    Http http;
+    Path file;
+    UUID page;
+    UUID restricted;
+
+    @BeforeAll
+    void setUp(@TempDir Path tmp) throws Exception {
+        db = new DspaceFixture();
+        rest = new FakeDspaceRest();
+        Path store = Files.createDirectories(tmp.resolve("assetstore"));
+        UUID original = db.bundle(db.item("123456789/100", false, true, true), "ORIGINAL");
+        String id = DspaceFixture.internalId();
+        file = DspaceFixture.writeJp2(store, id, W, H);
+        page = db.jp2(original, 0, id, 0);
+        db.policy(page, DspaceFixture.ANONYMOUS, null, null);
+        String rid = DspaceFixture.internalId();
+        DspaceFixture.writeJp2(store, rid, 300, 200);
+        restricted = db.jp2(original, 1, rid, 0);
+        db.policy(restricted, DspaceFixture.LIBRARIANS, null, null);
+        rest.contents.put(restricted, new FakeDspaceRest.Content(new byte[] {0}, "r", "librarian-jwt"));
+        resolver = DspaceResolver.create(new DspaceSettings(db.jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5),
+                Map.of(0, store), rest.serverUrl(), tmp.resolve("cache"), 1L << 20, true, "Anonymous",
+                Duration.ofSeconds(60), 1000, Duration.ofSeconds(60)));
+        http = new Http(Settings.defaults(), resolver);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (http != null) http.close();
+        if (resolver != null) resolver.close();
+        rest.close();
+        db.close();
+    }
+
+    @Test
+    void infoJsonForABitstreamUuidGivesItsSizeAndId() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + page + "/info.json");
+        assertEquals(200, r.statusCode(), text(r));
+        String json = text(r);
+        assertTrue(json.contains("\"width\":" + W) || json.contains("\"width\": " + W), json);
+        assertTrue(json.contains("\"height\":" + H) || json.contains("\"height\": " + H), json);
+        assertTrue(json.contains("/iiif/2/" + page + "\""), json);
+        assertEquals(200, http.get("/iiif/3/" + page.toString().toUpperCase() + "/info.json").statusCode());
+    }
+
+    @Test
+    void aTileForABitstreamUuidHasTheFilesPixels() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + page + "/256,0,256,256/256,/0/default.jpg");
+        assertEquals(200, r.statusCode(), text(r));
+        BufferedImage tile = Fixtures.decode(r.body());
+        assertEquals(256, tile.getWidth());
+        assertEquals(256, tile.getHeight());
+        BufferedImage ref = Fixtures.reference(file, 256, 0, 256, 256, 0);
+        assertTrue(Fixtures.meanError(ref, tile) < 3, "mean error " + Fixtures.meanError(ref, tile));
+    }
+
+    @Test
+    void theThumbnailDspaceManifestsAskForIsServed() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + page + "/full/90,/0/default.jpg");
+        assertEquals(200, r.statusCode(), text(r));
+        assertEquals(90, Fixtures.decode(r.body()).getWidth());
+    }
+
+    @Test
+    void aHandleIdentifierWorksWithEncodedOrRawSlashes() {
+        assertEquals(200, http.get("/iiif/3/handle%2F123456789%2F100/info.json").statusCode());
+        assertEquals(200, http.get("/iiif/3/handle/123456789/100/1/full/max/0/default.jpg").statusCode());
+    }
+
+    @Test
+    void statusCodesSayWhyNothingIsServed() {
+        assertEquals(404, http.get("/iiif/2/" + UUID.randomUUID() + "/info.json").statusCode());
+        assertEquals(400, http.get("/iiif/2/not-a-dspace-id/info.json").statusCode());
+        assertEquals(400, http.get("/iiif/2/handle%2F1'%20OR%20'1'='1/info.json").statusCode());
+        assertEquals(401, http.get("/iiif/2/" + restricted + "/info.json").statusCode());
+        assertEquals(403, http.get("/iiif/2/" + restricted + "/info.json",
+                "Authorization", "Bearer someone-else").statusCode());
+    }
+
+    @Test
+    void theCallersCredentialsReachDspace() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + restricted + "/0,0,100,100/100,/0/default.jpg",
+                "Authorization", "Bearer librarian-jwt");
+        assertEquals(200, r.statusCode(), text(r));
+        assertTrue(Http.header(r, "Cache-Control").startsWith("private"), Http.header(r, "Cache-Control"));
+    }
+
+    @Test
+    void publicImagesMayBeCachedByAnyoneAndA401SaysHowToAuthenticate() {
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + page + "/info.json");
+        assertTrue(!Http.header(r, "Cache-Control").contains("private"));
+        assertEquals("Bearer", Http.header(http.get("/iiif/2/" + restricted + "/info.json"), "WWW-Authenticate"));
+    }
+}

