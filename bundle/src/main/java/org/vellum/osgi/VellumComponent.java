@@ -64,7 +64,8 @@ public class VellumComponent {
     private ServiceRegistration<Servlet> iiifRegistration;
     private volatile Generation current;
 
-    @Reference(service = ImageResolver.class, cardinality = ReferenceCardinality.MULTIPLE,
+    /** At least one (the image folder's, from this bundle), so no request is answered before a resolver is there. */
+    @Reference(service = ImageResolver.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addResolver(ImageResolver resolver, ServiceReference<ImageResolver> ref) {
         resolvers.add(ref, resolver);
