@@ -249,7 +249,7 @@ class OsgiRuntimeTest {
 
         long gcStart = System.nanoTime();
         long alive = loaders.size();
-        for (int i = 0; i < 80 && alive > 0; i++) {
+        for (int i = 0; i < Integer.getInteger("vellum.osgi.gcRounds", 80) && alive > 0; i++) {
             System.gc();
             Thread.sleep(250);
             alive = loaders.stream().filter(r -> r.get() != null).count();
@@ -257,6 +257,32 @@ class OsgiRuntimeTest {
         double gcSeconds = (System.nanoTime() - gcStart) / 1e9;
         List<Integer> reachable = new ArrayList<>();
         for (int i = 0; i < loaders.size(); i++) if (loaders.get(i).get() != null) reachable.add(i);
+        if (alive > 0 && Boolean.getBoolean("vellum.osgi.findHolder")) {
+            CountDownLatch again = new CountDownLatch(1);
+            framework.adapt(FrameworkWiring.class).refreshBundles(List.of(), e -> again.countDown());
+            again.await(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 8; i++) {
+                System.gc();
+                Thread.sleep(250);
+            }
+            System.out.println("OsgiRuntimeTest: after another (empty) refresh: "
+                    + loaders.stream().filter(r -> r.get() != null).count() + " reachable");
+            for (String bsn : List.of("org.apache.felix.http.jetty12", "org.apache.felix.scr",
+                    "org.apache.felix.configadmin", "org.vellum.gate")) {
+                for (Bundle b : context.getBundles()) {
+                    if (bsn.equals(b.getSymbolicName())) {
+                        b.stop();
+                        b.start();
+                    }
+                }
+                for (int i = 0; i < 8; i++) {
+                    System.gc();
+                    Thread.sleep(250);
+                }
+                System.out.println("OsgiRuntimeTest: after restarting " + bsn + ": "
+                        + loaders.stream().filter(r -> r.get() != null).count() + " reachable");
+            }
+        }
         List<String> threads = vellumThreads();
         System.out.println("OsgiRuntimeTest: open files " + openFiles());
         Footprint after = Footprint.measure();
