@@ -5,6 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
@@ -20,6 +31,10 @@ import org.vellum.codec.openjpeg.OpenJpegException;
 /**
  * Open JPEG 2000 decoders kept ready, keyed by file and layer count, so a tile request skips opening the file
  * and parsing its header. A decoder whose file changed (size or mtime) is not reused; one that failed is destroyed.
+ * <p>
+ * Every native call (open, decode, close) runs on the pool's own threads, never on the caller's: JNA leaves
+ * per-thread state (Structure's ThreadLocal) on the threads it runs on, which must not be a container's pooled
+ * request threads when the code is unloaded (OSGi update/uninstall, WAR undeploy). {@link #close()} stops them.
  */
 public final class DecoderPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecoderPool.class);
@@ -31,6 +46,7 @@ public final class DecoderPool implements AutoCloseable {
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong invalidated = new AtomicLong();
     private final int maxPerFile;
+    private final ThreadPoolExecutor natives;
 
     /** A pooled reader with the identity of the file it opened. */
     public static final class Decoder {
@@ -70,10 +86,60 @@ public final class DecoderPool implements AutoCloseable {
         config.setNumTestsPerEvictionRun(Math.max(3, maxTotal));
         config.setJmxEnabled(false);
         this.pool = new GenericKeyedObjectPool<>(new Factory(), config);
+        // as many threads as decoders can be open at once; idle ones end after a minute
+        this.natives = new ThreadPoolExecutor(maxTotal, maxTotal, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NativeThreads());
+        this.natives.allowCoreThreadTimeOut(true);
     }
 
-    /** Runs {@code work} with a decoder for the key; a decoder that threw is destroyed, never returned. */
+    /** Daemon threads without a context class loader, so they pin nothing of the caller's. */
+    private static final class NativeThreads implements ThreadFactory {
+        private static final AtomicInteger POOLS = new AtomicInteger();
+        private final int pool = POOLS.incrementAndGet();
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "vellum-decoder-" + pool + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(null);
+            return t;
+        }
+    }
+
+    /**
+     * Runs {@code work} with a decoder for the key, on one of the pool's threads while the caller waits; a decoder
+     * that threw is destroyed, never returned.
+     */
     public <T> T withDecoder(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
+        return onPoolThread(() -> withDecoderHere(key, work));
+    }
+
+    private <T> T onPoolThread(Callable<T> task) throws OpenJpegException {
+        Future<T> future;
+        try {
+            future = natives.submit(task);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("The decoder pool is closed", e);
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while decoding", e);
+        } catch (CancellationException e) {
+            throw new IllegalStateException("Decoding was cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof OpenJpegException oe) throw oe;
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
         Decoder decoder = borrow(key);
         boolean healthy = false;
         try {
@@ -127,7 +193,14 @@ public final class DecoderPool implements AutoCloseable {
 
     /** Closes idle decoders of every file (for example after the image root changed). */
     public void clear() {
-        pool.clear();
+        try {
+            onPoolThread(() -> {
+                pool.clear();
+                return null;
+            });
+        } catch (OpenJpegException e) {
+            LOG.warn("Clearing the decoder pool: {}", e.getMessage());
+        }
     }
 
     public PoolStats stats() {
@@ -137,9 +210,30 @@ public final class DecoderPool implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Closes every decoder (on the pool's threads, like every native call), then stops those threads and waits
+     * for them to end. Work still queued is abandoned.
+     */
     @Override
     public void close() {
-        pool.close();
+        if (natives.isShutdown()) return;
+        try {
+            natives.submit(pool::close).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("Closing the decoder pool: {}", e.toString());
+            pool.close();
+        } finally {
+            natives.shutdownNow();
+            try {
+                if (!natives.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Decoder threads still running 30 s after close");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static final class Factory extends BaseKeyedPooledObjectFactory<DecoderKey, Decoder> {

@@ -31,6 +31,15 @@ public final class DemoImage {
     private DemoImage() {
     }
 
+    /** {@code DemoImage DIR}: makes DIR/demo.jp2 unless it exists (bin/vellum, before it starts the OSGi runtime). */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: DemoImage DIR");
+            System.exit(2);
+        }
+        System.out.println(ensure(Path.of(args[0])));
+    }
+
     /** Makes {@code dir/demo.jp2} unless it exists; returns its path. */
     public static Path ensure(Path dir) throws IOException, OpenJpegException {
         Files.createDirectories(dir);

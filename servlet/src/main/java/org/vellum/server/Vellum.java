@@ -21,7 +21,10 @@ import org.vellum.protocol.zoomify.Zoomify;
 import org.vellum.source.FilesystemResolver;
 import org.vellum.source.ImageResolver;
 
-/** One running server's parts, built from one settings object; closing it closes the decoder pool. */
+/**
+ * One running server's parts, built from one settings object; closing it closes the decoder pool and stops its
+ * threads. The OSGi bundle builds one per configuration, with the resolver services chained as {@code resolver}.
+ */
 public final class Vellum implements AutoCloseable {
     /** Paths existing viewer configurations use for iipsrv, so they work unchanged. */
     public static final String[] IIP_PATHS = {"/iip", "/fcgi-bin/iipsrv.fcgi", "/iipsrv/iipsrv.fcgi"};

@@ -1,0 +1,73 @@
+package org.vellum.osgi;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.ServiceReference;
+import org.vellum.http.RequestContext;
+import org.vellum.source.ForbiddenPathException;
+import org.vellum.source.ImageNotFoundException;
+import org.vellum.source.ImageResolver;
+import org.vellum.source.ResolvedImage;
+import org.vellum.source.ResolverException;
+
+/**
+ * The ImageResolver services, asked in service order (highest service.ranking first, then oldest): the first that
+ * finds the image answers; "not found" passes the identifier on to the next one; "forbidden" is final, so no other
+ * resolver is asked about a path that tried to leave its folder. An adapter bundle (DSpace) registers its resolver
+ * with a ranking above 0 to be asked before the file system.
+ */
+final class ResolverChain implements ImageResolver {
+    private record Entry(ServiceReference<?> ref, ImageResolver resolver) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+
+    synchronized void add(ServiceReference<?> ref, ImageResolver resolver) {
+        List<Entry> next = new ArrayList<>(entries);
+        next.add(new Entry(ref, resolver));
+        next.sort(Comparator.comparing(Entry::ref, Comparator.reverseOrder()));   // ServiceReference order: ranking, id
+        entries.clear();
+        entries.addAll(next);
+    }
+
+    synchronized void remove(ImageResolver resolver) {
+        entries.removeIf(e -> e.resolver == resolver);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    @Override
+    public ResolvedImage resolve(String identifier)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        return resolve(identifier, null);
+    }
+
+    /**
+     * A resolver that finds nothing, or calls the identifier malformed (400: not one of its own, e.g. a path for the
+     * DSpace resolver), passes it on; the first "not found" is the answer when nobody has it, else the first 400.
+     */
+    @Override
+    public ResolvedImage resolve(String identifier, RequestContext ctx)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        ImageNotFoundException notFound = null;
+        ResolverException malformed = null;
+        for (Entry e : entries) {
+            try {
+                return e.resolver.resolve(identifier, ctx);
+            } catch (ImageNotFoundException nf) {
+                if (notFound == null) notFound = nf;
+            } catch (ResolverException re) {
+                if (re.status() != 400) throw re;
+                if (malformed == null) malformed = re;
+            }
+        }
+        if (notFound != null) throw notFound;
+        if (malformed != null) throw malformed;
+        throw new ImageNotFoundException(identifier + ": no image resolver is available");
+    }
+}

@@ -1,0 +1,236 @@
+package org.vellum.osgi;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
+import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vellum.config.Settings;
+import org.vellum.http.IipServlet;
+import org.vellum.http.StaticServlet;
+import org.vellum.http.UriMap;
+import org.vellum.server.Vellum;
+import org.vellum.source.ImageResolver;
+
+/**
+ * Vellum on the Servlet Whiteboard: owns the {@link Vellum} built from configuration {@value VellumConfiguration#PID}
+ * (decoder pool, engine, servlets) and registers the IIP, Zoomify, Deep Zoom, IIIF and viewer servlets at the paths
+ * the embedded launcher uses. The registered servlets are thin fronts that hand each request to the current
+ * generation, so a configuration change builds a new Vellum (new pool size, empty caches, new image root), switches
+ * the fronts over to it without unregistering anything, and closes the old one once its requests have finished.
+ * Deactivation answers 503 to new requests, waits for the ones in flight, then closes the pool and its threads and
+ * stops the embedded JNA's cleaner thread, so nothing of this bundle stays reachable after it is uninstalled.
+ */
+@Component(service = {}, immediate = true, configurationPid = VellumConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = VellumConfiguration.class)
+@RequireHttpWhiteboard
+public class VellumComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(VellumComponent.class);
+    private static final long DRAIN_MILLIS = 30_000;
+
+    private final ResolverChain resolvers = new ResolverChain();
+    private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
+    private ServiceRegistration<Servlet> iiifRegistration;
+    private volatile Generation current;
+
+    /** At least one (the image folder's, from this bundle), so no request is answered before a resolver is there. */
+    @Reference(service = ImageResolver.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addResolver(ImageResolver resolver, ServiceReference<ImageResolver> ref) {
+        resolvers.add(ref, resolver);
+    }
+
+    void removeResolver(ImageResolver resolver) {
+        resolvers.remove(resolver);
+    }
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        Generation g = new Generation(properties, resolvers);
+        current = g;
+        register(context, "iip", Vellum.IIP_PATHS);
+        register(context, "zoomify", "/zoomify/*");
+        register(context, "deepzoom", "/deepzoom/*");
+        iiifRegistration = register(context, "iiif", g.settings().iiifPrefix() + "/*");
+        register(context, "viewer", "/");
+        LOG.info("Vellum serves {} (IIP at {}, IIIF at {}/3 and /2)", g.settings().filesystemPrefix(),
+                String.join(", ", Vellum.IIP_PATHS), g.settings().iiifPrefix());
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        Generation next = new Generation(properties, resolvers);
+        Generation old = current;
+        current = next;
+        if (!old.settings().iiifPrefix().equals(next.settings().iiifPrefix())) {
+            iiifRegistration.setProperties(properties("iiif", next.settings().iiifPrefix() + "/*"));
+        }
+        LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
+        old.closeWhenIdle();
+    }
+
+    @Deactivate
+    void deactivate() {
+        Generation g = current;
+        current = null;                                  // from now on the fronts answer 503
+        for (ServiceRegistration<Servlet> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregistered it while stopping the bundle
+            }
+        }
+        registrations.clear();
+        if (g != null) g.closeWhenIdle();
+        JnaCleaner.stopIfOurs();
+    }
+
+    private ServiceRegistration<Servlet> register(BundleContext context, String name, String... patterns) {
+        ServiceRegistration<Servlet> r = context.registerService(Servlet.class, new Front(name),
+                properties(name, patterns));
+        registrations.add(r);
+        return r;
+    }
+
+    private static Dictionary<String, Object> properties(String name, String... patterns) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, patterns);
+        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "vellum-" + name);
+        p.put("vellum.servlet", name);
+        return p;
+    }
+
+    /** A registered servlet: passes each request to the current generation's servlet of the same name. */
+    private final class Front extends HttpServlet {
+        private final String name;
+
+        Front(String name) {
+            this.name = name;
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Generation g = current;
+                if (g == null) break;
+                if (!g.enter()) continue;                   // replaced just now: take the new one
+                try {
+                    g.servlet(name).service(req, resp);
+                    return;
+                } finally {
+                    g.exit();
+                }
+            }
+            resp.setStatus(503);
+            resp.setHeader("Retry-After", "1");
+            resp.setContentType("text/plain; charset=utf-8");
+            resp.getWriter().println("Vellum is restarting; try again");
+        }
+    }
+
+    /** One configuration's Vellum and servlets, with a count of the requests it is answering. */
+    private static final class Generation {
+        private final Vellum vellum;
+        private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile boolean closing;
+
+        Generation(Map<String, Object> properties, ImageResolver resolver) {
+            Settings settings = ConfigurationSettings.of(properties);
+            vellum = new Vellum(settings, resolver);
+            IipServlet iip = vellum.iipServlet();
+            servlets.put("iip", iip);
+            servlets.put("zoomify", vellum.zoomifyServlet());
+            servlets.put("deepzoom", vellum.deepZoomServlet());
+            servlets.put("iiif", vellum.iiifServlet());
+            String image = ConfigurationSettings.text(properties.get("viewerImage"));
+            if (image == null || image.isBlank()) image = firstImage(settings.filesystemPrefix());
+            servlets.put("viewer", new StaticServlet(image, UriMap.parse(settings.uriMap()), iip));
+        }
+
+        Settings settings() {
+            return vellum.settings();
+        }
+
+        HttpServlet servlet(String name) {
+            return servlets.get(name);
+        }
+
+        boolean enter() {
+            inFlight.incrementAndGet();
+            if (closing) {
+                exit();
+                return false;
+            }
+            return true;
+        }
+
+        void exit() {
+            if (inFlight.decrementAndGet() == 0 && closing) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Refuses new requests, waits (bounded) for those in flight, then closes the pool and its threads. */
+        void closeWhenIdle() {
+            closing = true;
+            long end = System.currentTimeMillis() + DRAIN_MILLIS;
+            synchronized (this) {
+                while (inFlight.get() > 0 && System.currentTimeMillis() < end) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            if (inFlight.get() > 0) LOG.warn("Closing Vellum with {} requests still running", inFlight.get());
+            vellum.close();
+        }
+
+        /** The image the viewer page opens by default: the first JPEG 2000 file of the folder, as bin/vellum does. */
+        private static String firstImage(Path root) {
+            if (!Files.isDirectory(root)) return "";
+            try (Stream<Path> files = Files.walk(root, 3)) {
+                return files.filter(p -> p.toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
+                        .map(p -> root.relativize(p).toString()).findFirst().orElse("");
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.vellum.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Every setting of {@link org.vellum.config.Settings}, as configuration PID {@value #PID}. Each property's
+ * description names the iipsrv environment variable it stands for; values are checked and clamped exactly as the
+ * environment's are. A property left out keeps the Settings default (0 means "automatic" where the default depends
+ * on the machine).
+ */
+@ObjectClassDefinition(name = "Vellum",
+        description = "JPEG 2000 image server: every setting of the settings object, with its iipsrv variable")
+public @interface VellumConfiguration {
+    String PID = "org.vellum";
+
+    @AttributeDefinition(description = "FILESYSTEM_PREFIX: the image folder; requests never leave it")
+    String filesystemPrefix() default ".";
+
+    @AttributeDefinition(description = "FILESYSTEM_SUFFIX: appended to every image path", required = false)
+    String filesystemSuffix() default "";
+
+    @AttributeDefinition(description = "JPEG_QUALITY: JPEG quality 1-100", min = "1", max = "100")
+    int jpegQuality() default 75;
+
+    @AttributeDefinition(description = "MAX_CVT: largest output side; -1 unlimited; IIIF maxWidth/maxHeight")
+    int maxCvt() default 5000;
+
+    @AttributeDefinition(description = "MAX_LAYERS: quality layers decoded: -1 all, 0 half (rounded up), n at most n")
+    int maxLayers() default -1;
+
+    @AttributeDefinition(description = "CACHE_CONTROL: Cache-Control on successful responses")
+    String cacheControl() default "max-age=86400";
+
+    @AttributeDefinition(description = "CORS: Access-Control-Allow-Origin on every response; empty for none",
+            required = false)
+    String cors() default "";
+
+    @AttributeDefinition(description = "BASE_URL: public root URL for IIIF ids and redirects; empty: from the request",
+            required = false)
+    String baseUrl() default "";
+
+    @AttributeDefinition(description = "ALLOW_UPSCALING: false caps CVT at the region's native size")
+    boolean allowUpscaling() default true;
+
+    @AttributeDefinition(description = "INTERPOLATION: 0 nearest neighbour, 1 smooth", min = "0", max = "1")
+    int interpolation() default 1;
+
+    @AttributeDefinition(description = "URI_MAP: prefix=>protocol (iip, zoomify or deepzoom)", required = false)
+    String uriMap() default "";
+
+    @AttributeDefinition(description = "VERBOSITY: 0 warnings only ... 5+ everything (the log level itself is the "
+            + "OSGi runtime's)")
+    int verbosity() default 1;
+
+    @AttributeDefinition(description = "POOL_MAX_TOTAL: decoders open at once (and decoder threads); "
+            + "0: max(8, 4 x cores)")
+    int poolMaxTotal() default 0;
+
+    @AttributeDefinition(description = "POOL_MAX_PER_FILE: decoders open at once for one file")
+    int poolMaxPerFile() default 4;
+
+    @AttributeDefinition(description = "POOL_IDLE_SECONDS: an idle decoder is closed after this")
+    int poolIdleSeconds() default 300;
+
+    @AttributeDefinition(description = "MAX_DECODE_PIXELS: largest area decoded in one step; 0: heap/64 bytes, 1-16 M")
+    long maxDecodePixels() default 0;
+
+    @AttributeDefinition(description = "IIIF_PREFIX: path of the IIIF endpoints")
+    String iiifPrefix() default "/iiif";
+
+    @AttributeDefinition(description = "IIIF_CORS: Access-Control-Allow-Origin on IIIF responses; "
+            + "left out: CORS when set, else *", required = false)
+    String iiifCors() default "*";
+
+    @AttributeDefinition(description = "IIIF_MAX_AREA: IIIF maxArea in pixels; 0: MAX_CVT squared (at most 2^30)")
+    long iiifMaxArea() default 0;
+
+    @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
+            + "empty: the first JPEG 2000 file of the image folder", required = false)
+    String viewerImage() default "";
+}
