@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Soak run, on demand: bench/soak.sh [DURATION]   (wrk syntax: 30m default, 3m, 90s)
+# Soak run, on demand: bench/soak.sh [DURATION]   (wrk syntax: 30m default, 3m, 90s); REDEPLOY_EVERY=30 also
+# updates the bundle in the running Felix runtime every 30 s (bin/vellum runs the OSGi runtime by default).
 # Starts bin/vellum on 127.0.0.1 over a folder holding two good images and the hostile corpus (HostileCorpus), drives
 # it with wrk at $CONNECTIONS connections (default 16) with mixed IIP / IIIF / Zoomify / Deep Zoom requests (about 1 in 5
 # for a malformed file), and samples heap, RSS, open file descriptors and threads every $SAMPLE seconds (default 10).
@@ -69,6 +70,32 @@ SOAK_URLS="$urls" wrk -t2 -c"$connections" -d"$duration" --timeout 30s -s "$root
   "http://127.0.0.1:$port" > "$out/wrk.txt" &
 wrk_pid=$!
 t0=$(date +%s)
+# REDEPLOY_EVERY=N (seconds): while the traffic runs, drop a new build of the bundle into the Felix runtime's deploy/
+# every N seconds (the same jar with a new Bundle-Version qualifier), as an operator updating Vellum in place would.
+redeploys="$out/redeploys.txt"; : > "$redeploys"
+if [ -n "${REDEPLOY_EVERY:-}" ]; then
+  deploy="$root/bundle/target/felix/deploy"
+  jar=$(ls "$deploy"/vellum-bundle-*.jar | head -1)
+  cp "$jar" "$out/bundle-original.jar"
+  (
+    n=0
+    while kill -0 "$wrk_pid" 2>/dev/null && sleep "$REDEPLOY_EVERY"; do
+      n=$((n + 1))
+      python3 - "$out/bundle-original.jar" "$out/bundle-next.jar" "r$n" <<'PY'
+import re, sys, zipfile
+src, dst, tag = sys.argv[1:]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "META-INF/MANIFEST.MF":
+            data = re.sub(rb"(?m)^(Bundle-Version: [^\r\n]*)", lambda m: m.group(1) + tag.encode(), data, count=1)
+        zout.writestr(item, data)
+PY
+      mv "$out/bundle-next.jar" "$jar"
+      echo "$(( $(date +%s) - t0 )) redeploy $n" >> "$redeploys"
+    done
+  ) &
+fi
 while kill -0 "$wrk_pid" 2>/dev/null; do
   echo "$(( $(date +%s) - t0 )),$(heap_mb "$pid"),$(rss_mb "$pid"),$(fds "$pid"),$(threads "$pid")" >> "$out/samples.csv"
   sleep "$sample"
@@ -88,4 +115,5 @@ requests=$(awk '/requests in/ { print $1 }' "$out/wrk.txt")
   echo "RSS: $start_rss MB -> $end_rss MB (samples: min $(awk -F, 'NR > 1 { print $3 }' "$out/samples.csv" | sort -n | head -1), max $(awk -F, 'NR > 1 { print $3 }' "$out/samples.csv" | sort -n | tail -1))"
   echo "open fds: $start_fds -> $end_fds; NMT committed: $start_nmt MB -> $end_nmt MB"
   echo "500s in the server log: $(grep -c 'Bug while answering' "$out/server.log" || true)"
+  [ -s "$redeploys" ] && echo "bundle redeployed $(wc -l < "$redeploys") times (every ${REDEPLOY_EVERY}s) while serving"
 } | tee "$out/summary.txt"
