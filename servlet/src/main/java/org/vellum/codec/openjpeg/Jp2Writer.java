@@ -363,18 +363,10 @@ public final class Jp2Writer {
 
         @Override
         public void close() {
-            if (codec != null) {
-                lib.opj_destroy_codec(codec);
-                codec = null;
-            }
-            if (stream != null) {
-                lib.opj_stream_destroy(stream);
-                stream = null;
-            }
-            if (image != null) {
-                lib.opj_image_destroy(image);
-                image = null;
-            }
+            NativeHandles.free(lib, codec, stream, image);
+            codec = null;
+            stream = null;
+            image = null;
             sink.close();
         }
     }
