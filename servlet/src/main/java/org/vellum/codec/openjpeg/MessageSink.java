@@ -1,22 +1,26 @@
 package org.vellum.codec.openjpeg;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Collects OpenJPEG's error and warning messages for one codec and forwards them to SLF4J.
- * The two native callbacks are static (strong references for the life of the JVM, one trampoline each);
- * the codec's client_data carries the sink id. Callbacks can arrive on OpenJPEG worker threads.
- * Logging is rate-limited per codec and globally, because a crafted file can emit millions of warnings (CVE-2023-39327).
+ *
+ * <p>No Java callback is involved: the handlers are the C library's {@code fputs} and the client data a
+ * {@code FILE *} opened with {@code fmemopen} on a buffer we own, one for errors and one for warnings. OpenJPEG
+ * writes its messages there and we read them after each call. A JNA callback would need a libffi closure, and
+ * every copy of JNA (one per revision of the OSGi bundle) keeps a file descriptor and executable memory for its
+ * closures until the JVM exits. The fixed buffers also bound what a crafted file can make OpenJPEG emit
+ * (CVE-2023-39327: millions of warnings); logging is rate-limited per codec and globally as well.
  */
 final class MessageSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenJpeg.class);
+    private static final int BUFFER_BYTES = 8192;
     private static final int MAX_LOGGED_PER_CODEC = 5;
     private static final int MAX_ERRORS_KEPT = 8;
     private static final int MAX_LOGGED_PER_SECOND = 50;
@@ -24,72 +28,47 @@ final class MessageSink implements AutoCloseable {
     /** Emitted by every JP2 opj_get_decoded_tile call: says nothing about the file. */
     private static final String BENIGN_TRAILING_BOXES = "JP2 box which are after the codestream";
 
-    private static final Map<Long, MessageSink> SINKS = new ConcurrentHashMap<>();
-    private static final AtomicLong IDS = new AtomicLong();
     private static final Object RATE_LOCK = new Object();
     private static long rateWindowStart;
     private static int rateWindowCount;
 
-    private static final OpenJpegLibrary.MsgCallback ERROR = new OpenJpegLibrary.MsgCallback() {
-        @Override
-        public void invoke(String msg, Pointer clientData) {
-            MessageSink sink = SINKS.get(Pointer.nativeValue(clientData));
-            if (sink != null) {
-                sink.error(msg);
-            }
-        }
-    };
-    private static final OpenJpegLibrary.MsgCallback WARNING = new OpenJpegLibrary.MsgCallback() {
-        @Override
-        public void invoke(String msg, Pointer clientData) {
-            MessageSink sink = SINKS.get(Pointer.nativeValue(clientData));
-            if (sink != null) {
-                sink.warning(msg);
-            }
-        }
-    };
-
-    private final long id;
     private final String source;
+    private final CLibrary libc = OpenJpeg.libc();
+    private final Channel errorChannel = new Channel();
+    private final Channel warningChannel = new Channel();
     private final List<String> errors = new ArrayList<>();
     private int logged;
     private int suppressed;
 
     MessageSink(String source) {
-        this.id = IDS.incrementAndGet();
         this.source = source;
-        SINKS.put(id, this);
     }
 
     /** Routes the codec's error and warning messages here. The info handler stays unset: it fires per tile. */
     void attach(OpenJpegLibrary lib, Pointer codec) {
-        Pointer client = new Pointer(id);
-        lib.opj_set_error_handler(codec, ERROR, client);
-        lib.opj_set_warning_handler(codec, WARNING, client);
+        if (errorChannel.file != null) lib.opj_set_error_handler(codec, OpenJpeg.fputs(), errorChannel.file);
+        if (warningChannel.file != null) lib.opj_set_warning_handler(codec, OpenJpeg.fputs(), warningChannel.file);
     }
 
     synchronized List<String> errors() {
+        drain();
         return List.copyOf(errors);
     }
 
     synchronized void clearErrors() {
+        drain();
         errors.clear();
     }
 
-    private synchronized void error(String msg) {
-        String text = msg == null ? "" : msg.trim();
-        if (errors.size() < MAX_ERRORS_KEPT) {
-            errors.add(text);
+    /** Takes what OpenJPEG wrote since the last call: errors are kept (a few) and logged, warnings logged. */
+    private void drain() {
+        for (String text : errorChannel.take()) {
+            if (errors.size() < MAX_ERRORS_KEPT) errors.add(text);
+            log(true, text);
         }
-        log(true, text);
-    }
-
-    private synchronized void warning(String msg) {
-        String text = msg == null ? "" : msg.trim();
-        if (text.startsWith(BENIGN_TRAILING_BOXES)) {
-            return;
+        for (String text : warningChannel.take()) {
+            if (!text.startsWith(BENIGN_TRAILING_BOXES)) log(false, text);
         }
-        log(false, text);
     }
 
     private void log(boolean error, String text) {
@@ -113,16 +92,52 @@ final class MessageSink implements AutoCloseable {
         }
     }
 
+    /** Call only after the codec is destroyed: OpenJPEG must not write into a closed stream. */
     @Override
-    public void close() {
-        SINKS.remove(id);
-        int n;
-        synchronized (this) {
-            n = suppressed;
+    public synchronized void close() {
+        drain();
+        errorChannel.close();
+        warningChannel.close();
+        if (suppressed > 0) {
+            LOG.warn("OpenJPEG: {} further messages for {} suppressed", suppressed, source);
             suppressed = 0;
         }
-        if (n > 0) {
-            LOG.warn("OpenJPEG: {} further messages for {} suppressed", n, source);
+    }
+
+    /** A memory stream OpenJPEG writes one kind of message into; what does not fit is dropped. */
+    private final class Channel {
+        final Memory buffer = new Memory(BUFFER_BYTES);
+        Pointer file;
+
+        Channel() {
+            buffer.clear();
+            file = libc.fmemopen(buffer, BUFFER_BYTES, "w");
+            // Unbuffered, so a full buffer fails the write at once instead of leaving bytes pending in stdio.
+            if (file != null) libc.setvbuf(file, null, CLibrary.IONBF, 0);
+        }
+
+        List<String> take() {
+            if (file == null) return List.of();
+            libc.fflush(file);
+            long end = Math.min(libc.ftell(file), BUFFER_BYTES - 1L);
+            if (end <= 0) return List.of();
+            String text = new String(buffer.getByteArray(0, (int) end), StandardCharsets.UTF_8);
+            libc.fseek(file, 0, CLibrary.SEEK_SET);
+            libc.clearerr(file);
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                String t = line.trim();
+                if (!t.isEmpty()) lines.add(t);
+            }
+            return lines;
+        }
+
+        void close() {
+            if (file != null) {
+                libc.fclose(file);
+                file = null;
+            }
+            buffer.close();
         }
     }
 }

@@ -1,6 +1,9 @@
 package org.vellum.codec.openjpeg;
 
+import com.sun.jna.Function;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
 
 /** Loads libopenjp2 once and checks its version. */
 public final class OpenJpeg {
@@ -23,6 +26,12 @@ public final class OpenJpeg {
         }
     }
 
+    /** The C library's stdio, through which OpenJPEG's messages reach us (see {@link MessageSink}). */
+    private static final class Stdio {
+        static final CLibrary LIBC = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
+        static final Function FPUTS = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("fputs");
+    }
+
     /** The library version, e.g. "2.5.0". Throws {@link UnsatisfiedLinkError} if the library is missing or older than 2.5. */
     public static String version() {
         return Holder.LIB.opj_version();
@@ -30,6 +39,15 @@ public final class OpenJpeg {
 
     static OpenJpegLibrary lib() {
         return Holder.LIB;
+    }
+
+    static CLibrary libc() {
+        return Stdio.LIBC;
+    }
+
+    /** {@code int fputs(const char *, FILE *)}: used as OpenJPEG's message handler with a {@code FILE *} as client data. */
+    static Function fputs() {
+        return Stdio.FPUTS;
     }
 
     static boolean atLeast(String version, int major, int minor) {

@@ -1,6 +1,5 @@
 package org.vellum.codec.openjpeg;
 
-import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
@@ -44,11 +43,6 @@ public interface OpenJpegLibrary extends Library {
     int J2K_CP_CSTY_EPH = 0x04;
 
     int OPJ_J2K_MAXRLVLS = 33;
-
-    /** opj_msg_callback: {@code void (*)(const char *msg, void *client_data)}. */
-    interface MsgCallback extends Callback {
-        void invoke(String msg, Pointer clientData);
-    }
 
     /** opj_image_t, 48 bytes. */
     @FieldOrder({"x0", "y0", "x1", "y1", "numcomps", "color_space", "comps", "icc_profile_buf", "icc_profile_len"})
@@ -167,17 +161,22 @@ public interface OpenJpegLibrary extends Library {
     int opj_get_num_cpus();
 
     // Codec
+    /*
+     * opj_set_*_handler take an opj_msg_callback, {@code void (*)(const char *msg, void *client_data)}, here a plain
+     * function pointer: we pass C functions (see MessageSink), never Java callbacks.
+     */
+
     Pointer opj_create_decompress(int format);
 
     Pointer opj_create_compress(int format);
 
     void opj_destroy_codec(Pointer codec);
 
-    int opj_set_info_handler(Pointer codec, MsgCallback handler, Pointer clientData);
+    int opj_set_info_handler(Pointer codec, Pointer handler, Pointer clientData);
 
-    int opj_set_warning_handler(Pointer codec, MsgCallback handler, Pointer clientData);
+    int opj_set_warning_handler(Pointer codec, Pointer handler, Pointer clientData);
 
-    int opj_set_error_handler(Pointer codec, MsgCallback handler, Pointer clientData);
+    int opj_set_error_handler(Pointer codec, Pointer handler, Pointer clientData);
 
     int opj_codec_set_threads(Pointer codec, int numThreads);
 

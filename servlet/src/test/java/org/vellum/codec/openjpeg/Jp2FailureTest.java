@@ -97,6 +97,26 @@ class Jp2FailureTest {
     }
 
     @Test
+    void messageStreamsAreClosedWithTheirReader() throws Exception {
+        byte[] bytes = Files.readAllBytes(goodJ2k);
+        Path f = Files.write(dir.resolve("truncated-often.j2k"), Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        long before = openFileDescriptors();
+        for (int i = 0; i < 200; i++) {
+            try (Jp2Reader r = Jp2Reader.open(f, 0)) {
+                assertThrows(OpenJpegException.class, () -> r.decode(0, 0, 400, 300, 0));
+            }
+        }
+        long after = openFileDescriptors();
+        assertTrue(after - before <= 2, "file descriptors " + before + " -> " + after);
+    }
+
+    private static long openFileDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void truncatedSingleTileCodestreamFailsCleanly() throws Exception {
         Path single = Fixtures.write(dir, "single.j2k", 400, 300, 3, 8, Fixtures.lossless(4, 0).withJp2(false), Fixtures::texture);
         byte[] bytes = Files.readAllBytes(single);

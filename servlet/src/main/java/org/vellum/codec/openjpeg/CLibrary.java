@@ -1,0 +1,28 @@
+package org.vellum.codec.openjpeg;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+
+/**
+ * Raw JNA mapping of the few stdio functions {@link MessageSink} uses to let OpenJPEG write its messages into memory:
+ * {@code FILE *} is a {@link Pointer}, {@code size_t}/{@code long} are {@code long}.
+ */
+interface CLibrary extends Library {
+    int SEEK_SET = 0;
+    int IONBF = 2;
+
+    /** {@code FILE *fmemopen(void *buf, size_t size, const char *mode)}. */
+    Pointer fmemopen(Pointer buf, long size, String mode);
+
+    int setvbuf(Pointer stream, Pointer buf, int mode, long size);
+
+    int fflush(Pointer stream);
+
+    void clearerr(Pointer stream);
+
+    long ftell(Pointer stream);
+
+    int fseek(Pointer stream, long offset, int whence);
+
+    int fclose(Pointer stream);
+}
