@@ -114,6 +114,7 @@ public class VellumComponent {
         registrations.clear();
         if (g != null) g.closeWhenIdle();
         JnaCleaner.stopIfOurs();
+        RecordMethodCache.forgetOurRecords();
     }
 
     private ServiceRegistration<Servlet> register(BundleContext context, String name, String... patterns) {
