@@ -58,7 +58,8 @@ public final class Memcached implements AutoCloseable {
             int colon = t.lastIndexOf(':');
             String host = t;
             int port = DEFAULT_PORT;
-            if (colon > 0 && t.indexOf(':') == colon) {         // host:port; a bare IPv6 address keeps the default
+            // host:port or [v6]:port; a bare IPv6 address keeps the default port
+            if (colon > 0 && (t.indexOf(':') == colon || t.charAt(colon - 1) == ']')) {
                 host = t.substring(0, colon);
                 try {
                     port = Integer.parseInt(t.substring(colon + 1));

@@ -120,6 +120,14 @@ class OutputCacheTest {
         assertFalse(key.chars().anyMatch(c -> c <= ' ' || c >= 127));
     }
 
+    @Test
+    void memcachedServersAreHostAndOptionalPortCommaSeparated() {
+        try (Memcached m = Memcached.of(" a.example , b.example:11212,[::1]:11213,::1 ,", 60)) {
+            assertEquals(List.of("a.example:11211", "b.example:11212", "[::1]:11213", "[::1]:11211"), m.servers());
+        }
+        assertNull(Memcached.of(" , ", 60), "an empty list is no memcached");
+    }
+
     /** Holds the first request until the others have all found it running and are waiting for it. */
     private static void awaitWaiters(OutputCache cache) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
