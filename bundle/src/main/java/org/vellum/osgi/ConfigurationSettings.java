@@ -36,6 +36,9 @@ final class ConfigurationSettings {
         NAMES.put("iiifPrefix", "IIIF_PREFIX");
         NAMES.put("iiifCors", "IIIF_CORS");
         NAMES.put("iiifMaxArea", "IIIF_MAX_AREA");
+        NAMES.put("maxImageCacheSize", "MAX_IMAGE_CACHE_SIZE");
+        NAMES.put("memcachedServers", "MEMCACHED_SERVERS");
+        NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
     }
 
     /** Where 0 means "the machine-dependent default", as the OCD says. */

@@ -44,12 +44,13 @@ import org.vellum.source.ImageResolver;
 
 /**
  * Vellum on the Servlet Whiteboard: owns the {@link Vellum} built from configuration {@value VellumConfiguration#PID}
- * (decoder pool, engine, servlets) and registers the IIP, Zoomify, Deep Zoom, IIIF and viewer servlets at the paths
- * the embedded launcher uses. The registered servlets are thin fronts that hand each request to the current
- * generation, so a configuration change builds a new Vellum (new pool size, empty caches, new image root), switches
- * the fronts over to it without unregistering anything, and closes the old one once its requests have finished.
- * Deactivation answers 503 to new requests, waits for the ones in flight, then closes the pool and its threads and
- * stops the embedded JNA's cleaner thread, so nothing of this bundle stays reachable after it is uninstalled.
+ * (decoder pool, engine, output cache, servlets) and registers the IIP, Zoomify, Deep Zoom, IIIF and viewer servlets
+ * at the paths the embedded launcher uses. The registered servlets are thin fronts that hand each request to the
+ * current generation, so a configuration change builds a new Vellum (new pool size, empty caches sized anew, a new
+ * memcached client, new image root), switches the fronts over to it without unregistering anything, and closes the
+ * old one once its requests have finished. Deactivation answers 503 to new requests, waits for the ones in flight,
+ * then closes the pool and its threads and the memcached sockets, and stops the embedded JNA's cleaner thread, so
+ * nothing of this bundle stays reachable after it is uninstalled.
  */
 @Component(service = {}, immediate = true, configurationPid = VellumConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)

@@ -76,6 +76,17 @@ public @interface VellumConfiguration {
     @AttributeDefinition(description = "IIIF_MAX_AREA: IIIF maxArea in pixels; 0: MAX_CVT squared (at most 2^30)")
     long iiifMaxArea() default 0;
 
+    @AttributeDefinition(description = "MAX_IMAGE_CACHE_SIZE: in-memory cache of encoded images in MB "
+            + "(1 MB = 1024000 bytes, as iipsrv); 0 turns it off")
+    double maxImageCacheSize() default 10;
+
+    @AttributeDefinition(description = "MEMCACHED_SERVERS: memcached shared by several nodes, host[:port] comma "
+            + "separated (same order on every node); empty for none", required = false)
+    String memcachedServers() default "";
+
+    @AttributeDefinition(description = "MEMCACHED_TIMEOUT: seconds an image stays in memcached")
+    int memcachedTimeout() default 86400;
+
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)
     String viewerImage() default "";

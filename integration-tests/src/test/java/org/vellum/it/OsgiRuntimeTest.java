@@ -3,17 +3,24 @@ package org.vellum.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,6 +178,76 @@ class OsgiRuntimeTest {
         configure(Map.of("filesystemPrefix", images.toString()));
         byte[] restored = await(tile, r -> r.statusCode() == 200);
         assertEquals(before.length, restored.length, "default quality again");
+    }
+
+    @Test
+    @Order(2)
+    void aConfigurationChangeTurnsMemcachedOnAndOffAndClosesTheOldClient() throws Exception {
+        Path binary = Path.of("/usr/bin/memcached");
+        assumeTrue(Files.isExecutable(binary), "memcached is not installed (bin/install-deps test installs it)");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "-l", "127.0.0.1", "-p",
+                String.valueOf(port), "-U", "0", "-m", "16"));
+        if ("root".equals(System.getProperty("user.name"))) command.addAll(List.of("-u", "root"));
+        Process memcached = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long baseline = awaitStat(port, "curr_connections", v -> true);
+            configure(Map.of("filesystemPrefix", images.toString(), "memcachedServers", "127.0.0.1:" + port,
+                    "memcachedTimeout", 60, "maxImageCacheSize", "0"));
+            await("/iip?FIF=grid.jp2&JTL=2,3", r -> r.statusCode() == 200 && memcachedStat(port, "curr_items") >= 1);
+            assertTrue(memcachedStat(port, "curr_connections") > baseline, "the new generation keeps a connection");
+            configure(Map.of("filesystemPrefix", images.toString()));
+            await("/iip?FIF=grid.jp2&JTL=2,4", r -> r.statusCode() == 200);
+            awaitStat(port, "curr_connections", v -> v == baseline);   // the old generation's client closed its sockets
+        } finally {
+            memcached.destroyForcibly();
+            memcached.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits (10 s at most) for memcached's figure {@code name} to satisfy {@code ok}, and returns it. */
+    private static long awaitStat(int port, String name, java.util.function.LongPredicate ok) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long v = -1;
+        while (System.nanoTime() < end) {
+            try {
+                v = memcachedStat(port, name);
+                if (ok.test(v)) return v;
+            } catch (UncheckedIOException notYet) {
+                // still starting
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("memcached " + name + " stayed at " + v);
+    }
+
+    /** One figure of memcached's {@code stats}, asked over a connection of its own (counted in curr_connections). */
+    private static long memcachedStat(int port, String name) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder reply = new StringBuilder();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            while (!reply.toString().endsWith("END\r\n")) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                reply.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            for (String line : reply.toString().split("\r\n")) {
+                if (line.startsWith("STAT " + name + " ")) return Long.parseLong(line.substring(name.length() + 6).trim());
+            }
+            throw new IOException("no " + name + " in " + reply);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -27,6 +27,11 @@ import java.util.Map;
  * @param iiifPrefix         IIIF_PREFIX: path of the IIIF endpoints ({@code <prefix>/3/…}, {@code <prefix>/2/…})
  * @param iiifCors           IIIF_CORS: Access-Control-Allow-Origin on IIIF responses; CORS when set, else {@code *}
  * @param iiifMaxArea        IIIF_MAX_AREA: largest output area in pixels a IIIF request may ask for (maxArea)
+ * @param maxImageCacheSize  MAX_IMAGE_CACHE_SIZE: in-memory cache of encoded images, in MB of 1024000 bytes as
+ *                           iipsrv counts them; 0 turns it off
+ * @param memcachedServers   MEMCACHED_SERVERS: {@code host[:port]} list, comma separated, shared by several nodes;
+ *                           empty (our default) for none
+ * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -47,13 +52,19 @@ public record Settings(
         long maxDecodePixels,
         String iiifPrefix,
         String iiifCors,
-        long iiifMaxArea) {
+        long iiifMaxArea,
+        double maxImageCacheSize,
+        String memcachedServers,
+        int memcachedTimeout) {
+
+    /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
+    public static final long CACHE_MB = 1_024_000;
 
     public static Settings defaults() {
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000));
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -82,7 +93,10 @@ public record Settings(
                 Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)),
                 prefixOf(env.getOrDefault("IIIF_PREFIX", d.iiifPrefix)),
                 env.getOrDefault("IIIF_CORS", cors.isEmpty() ? d.iiifCors : cors),
-                area > 0 ? Math.min(area, defaultMaxArea(Integer.MAX_VALUE)) : defaultMaxArea(maxCvt));
+                area > 0 ? Math.min(area, defaultMaxArea(Integer.MAX_VALUE)) : defaultMaxArea(maxCvt),
+                Math.max(0, doubleOf(env, "MAX_IMAGE_CACHE_SIZE", d.maxImageCacheSize)),
+                env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
+                Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -104,7 +118,13 @@ public record Settings(
     public Settings withFilesystemPrefix(Path root) {
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
-                poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea);
+                poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
+                memcachedServers, memcachedTimeout);
+    }
+
+    /** MAX_IMAGE_CACHE_SIZE in bytes. */
+    public long imageCacheBytes() {
+        return (long) (maxImageCacheSize * CACHE_MB);
     }
 
     /**
@@ -132,6 +152,18 @@ public record Settings(
 
     private static int intOf(Map<String, String> env, String name, int dflt) {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOf(env, name, dflt)));
+    }
+
+    /** iipsrv reads MAX_IMAGE_CACHE_SIZE as a float: "0.5" is half a megabyte. */
+    private static double doubleOf(Map<String, String> env, String name, double dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            double d = Double.parseDouble(v.trim());
+            return Double.isFinite(d) ? d : dflt;
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
     }
 
     private static long longOf(Map<String, String> env, String name, long dflt) {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.cache.OutputCache;
 import org.vellum.codec.openjpeg.DecodeLimitException;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
@@ -44,6 +45,7 @@ public final class ImageEngine {
     private final Semaphore largeRenders = new Semaphore(1, true);
     private final ImageResolver resolver;
     private final DecoderPool pool;
+    private final OutputCache cache;
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
@@ -51,10 +53,12 @@ public final class ImageEngine {
         }
     };
 
-    public ImageEngine(Settings settings, ImageResolver resolver, DecoderPool pool) {
+    /** @param cache where encoded images are kept; its owner closes it */
+    public ImageEngine(Settings settings, ImageResolver resolver, DecoderPool pool, OutputCache cache) {
         this.settings = settings;
         this.resolver = resolver;
         this.pool = pool;
+        this.cache = cache;
     }
 
     public Settings settings() {
@@ -63,6 +67,10 @@ public final class ImageEngine {
 
     public DecoderPool pool() {
         return pool;
+    }
+
+    public OutputCache cache() {
+        return cache;
     }
 
     public ResolvedImage resolve(String identifier) throws ImageException {
@@ -102,6 +110,22 @@ public final class ImageEngine {
             infoCache.put(key, info);
         }
         return info;
+    }
+
+    /**
+     * The request's image, encoded in its format at its quality: from the output cache (this node's memory, then
+     * memcached) when it is there, else rendered and encoded once however many ask for it at the same time. Every
+     * protocol's image output comes through here.
+     */
+    public byte[] produce(ImageRequest request) throws ImageException {
+        return cache.get(cacheDescription(request), !request.image().personal(),
+                () -> encode(render(request), request.format(), request.quality()));
+    }
+
+    /** The request plus the settings that change the bytes of the same request, which nodes may not share. */
+    private String cacheDescription(ImageRequest request) {
+        return request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
+                + settings.interpolation() + "|decodePixels=" + settings.maxDecodePixels();
     }
 
     /** Produces the request's pixels, oriented and coloured, ready to encode. */

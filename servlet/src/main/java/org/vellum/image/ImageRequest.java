@@ -16,4 +16,14 @@ import org.vellum.source.ResolvedImage;
 public record ImageRequest(ResolvedImage image, Rect region, int outWidth, int outHeight, double rotation,
                            boolean mirror, Quality colour, PixelOps ops, OutputFormat format, int layers,
                            int quality) {
+
+    /**
+     * Every field that changes the output's bytes, as text, the file's version included (path, size and mtime), so a
+     * cache keyed on it never serves a rewritten file's old pixels.
+     */
+    public String describe() {
+        return image.path() + "|" + image.fingerprint() + "|" + region.x() + "," + region.y() + "," + region.width()
+                + "," + region.height() + "|" + outWidth + "x" + outHeight + "|rot=" + rotation + "|mirror=" + mirror
+                + "|" + colour + "|" + ops.describe() + "|" + format + "|lyr=" + layers + "|q=" + quality;
+    }
 }

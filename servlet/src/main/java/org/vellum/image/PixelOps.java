@@ -1,5 +1,6 @@
 package org.vellum.image;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,6 +24,16 @@ public record PixelOps(List<double[]> minMax, int[] shade, double[][] twist, dou
     public static final double LOG = Double.NEGATIVE_INFINITY;
     public static final PixelOps NONE = new PixelOps(List.of(), null, null, Double.NaN, false, null, Double.NaN,
             false, false);
+
+    /** Every operation and its arguments as text; equal text, equal pixels (arrays are compared by content). */
+    public String describe() {
+        StringBuilder b = new StringBuilder("minmax=");
+        for (double[] m : minMax) b.append(Arrays.toString(m));
+        return b.append(";shd=").append(Arrays.toString(shade)).append(";ctw=").append(Arrays.deepToString(twist))
+                .append(";gam=").append(gamma).append(";inv=").append(invert).append(";cmp=").append(colormap)
+                .append(";cnt=").append(contrast).append(";st=").append(stretch).append(";eq=").append(equalize)
+                .toString();
+    }
 
     public boolean isNone() {
         return minMax.isEmpty() && shade == null && twist == null && Double.isNaN(gamma) && !invert

@@ -25,6 +25,6 @@ public final class TileRequests {
         int quality = engine.settings().jpegQuality();
         ImageRequest req = new ImageRequest(image, grid.fullResolution(k), tile.width(), tile.height(), 0, false,
                 Quality.DEFAULT, PixelOps.NONE, OutputFormat.JPEG, 0, quality);
-        return engine.encode(engine.render(req), OutputFormat.JPEG, quality);
+        return engine.produce(req);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.servlet.Servlet;
 
+import org.vellum.cache.OutputCache;
 import org.vellum.config.Settings;
 import org.vellum.http.IipServlet;
 import org.vellum.http.PathProtocolServlet;
@@ -23,7 +24,7 @@ import org.vellum.source.ImageResolver;
 
 /**
  * One running server's parts, built from one settings object; closing it closes the decoder pool and stops its
- * threads. The OSGi bundle builds one per configuration, with the resolver services chained as {@code resolver}.
+ * threads, and drops the output cache and its memcached connections. The OSGi bundle builds one per configuration, with the resolver services chained as {@code resolver}.
  */
 public final class Vellum implements AutoCloseable {
     /** Paths existing viewer configurations use for iipsrv, so they work unchanged. */
@@ -31,6 +32,7 @@ public final class Vellum implements AutoCloseable {
 
     private final Settings settings;
     private final DecoderPool pool;
+    private final OutputCache cache;
     private final ImageEngine engine;
 
     public Vellum(Settings settings) {
@@ -41,7 +43,8 @@ public final class Vellum implements AutoCloseable {
         this.settings = settings;
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
                 Duration.ofSeconds(settings.poolIdleSeconds()));
-        this.engine = new ImageEngine(settings, resolver, pool);
+        this.cache = OutputCache.of(settings);
+        this.engine = new ImageEngine(settings, resolver, pool, cache);
     }
 
     public Settings settings() {
@@ -92,5 +95,6 @@ public final class Vellum implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        cache.close();
     }
 }

@@ -50,6 +50,24 @@ class SettingsTest {
     }
 
     @Test
+    void theImageCacheIsTenIipsrvMegabytesAndMemcachedIsOffByDefault() {
+        Settings s = Settings.fromEnvironment(Map.of());
+        assertEquals(10 * 1_024_000L, s.imageCacheBytes());
+        assertEquals("", s.memcachedServers());
+        assertEquals(86400, s.memcachedTimeout());
+    }
+
+    @Test
+    void cacheAndMemcachedSettingsAreReadUnderIipsrvNames() {
+        Settings s = env("MAX_IMAGE_CACHE_SIZE", "0.5", "MEMCACHED_SERVERS", " a:11211,b ", "MEMCACHED_TIMEOUT", "60");
+        assertEquals(512_000L, s.imageCacheBytes(), "a float, as iipsrv reads it");
+        assertEquals("a:11211,b", s.memcachedServers());
+        assertEquals(60, s.memcachedTimeout());
+        assertEquals(0, env("MAX_IMAGE_CACHE_SIZE", "0").imageCacheBytes(), "0 turns the cache off");
+        assertEquals(0, env("MAX_IMAGE_CACHE_SIZE", "-3").imageCacheBytes());
+    }
+
+    @Test
     void maxLayersDefaultMeansAllLayers() {
         Settings s = Settings.fromEnvironment(Map.of());
         assertEquals(0, s.layersFor(0, 8), "0 = every layer for the codec");

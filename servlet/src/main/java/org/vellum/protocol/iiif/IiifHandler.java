@@ -100,7 +100,7 @@ public final class IiifHandler {
         int quality = settings.jpegQuality();
         ImageRequest request = new ImageRequest(image, region, size[0], size[1], req.rotation().degrees(),
                 req.rotation().mirror(), req.colour(), PixelOps.NONE, req.format(), 0, quality);
-        byte[] bytes = engine.encode(engine.render(request), req.format(), quality);
+        byte[] bytes = engine.produce(request);
         Response r = ok(new Response(200, bytes), image, etag);
         r.header("Content-Type", req.format().mediaType());
         r.header("Link", "<" + version.level2Profile() + ">;rel=\"profile\"");

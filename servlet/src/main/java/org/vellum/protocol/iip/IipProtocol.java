@@ -350,7 +350,7 @@ public final class IipProtocol {
             Rect tile = grid.tile(t);
             ImageRequest req = new ImageRequest(image, grid.fullResolution(t), tile.width(), tile.height(),
                     turns * 90.0, mirror, colour, ops(), format, layers, quality);
-            return engine.encode(engine.render(req), format, quality);
+            return engine.produce(req);
         }
 
         void tiles(String arg) throws ImageException, BannerException {
@@ -392,8 +392,7 @@ public final class IipProtocol {
             int turns = Math.floorMod((int) Math.round(rotation / 90.0), 4);
             ImageRequest req = new ImageRequest(image, r, size[0], size[1], turns * 90.0, mirror, colour, ops(),
                     format, layers, quality);
-            Pixels p = engine.render(req);
-            output = responses.export(image, etag, engine.encode(p, format, quality), format);
+            output = responses.export(image, etag, engine.produce(req), format);
         }
 
         /** CVT's output size: WID/HEI keep the region's aspect, both fit inside the box, capped at MAX_CVT. */

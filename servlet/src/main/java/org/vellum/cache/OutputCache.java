@@ -1,0 +1,158 @@
+package org.vellum.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.vellum.config.Settings;
+import org.vellum.image.ImageException;
+
+/**
+ * Encoded images by the description of what produced them: first this node's memory (MAX_IMAGE_CACHE_SIZE, least
+ * recently used out first), then memcached shared by several nodes (MEMCACHED_SERVERS), then the producer, whose
+ * result goes into both. Concurrent requests for the same image wait for the first one's result instead of decoding
+ * it again; a failure reaches them all and is never stored.
+ *
+ * <p>The description must name everything that changes the bytes, the file's version included; it is hashed into
+ * the key, so its length does not matter.
+ */
+public final class OutputCache implements AutoCloseable {
+    /** Changes when what a key stands for changes, so nodes of different versions never share an entry. */
+    private static final String KEY_PREFIX = "vellum1:";
+
+    /** Makes the image on a miss. */
+    @FunctionalInterface
+    public interface Producer {
+        byte[] produce() throws ImageException;
+    }
+
+    /**
+     * @param localHits   answered from this node's memory
+     * @param sharedHits  answered from memcached
+     * @param produced    made by the producer (decoded and encoded)
+     * @param coalesced   waited for a concurrent request's result instead
+     * @param entries     images held in memory now
+     * @param bytes       bytes held in memory now, as counted against MAX_IMAGE_CACHE_SIZE
+     */
+    public record Stats(long localHits, long sharedHits, long produced, long coalesced, int entries, long bytes) {
+    }
+
+    private final ByteLru local;
+    private final Memcached shared;
+    private final ConcurrentHashMap<String, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong localHits = new AtomicLong();
+    private final AtomicLong sharedHits = new AtomicLong();
+    private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+
+    /** @param localBytes 0 for no memory cache; @param shared null for no memcached */
+    public OutputCache(long localBytes, Memcached shared) {
+        this.local = localBytes > 0 ? new ByteLru(localBytes) : null;
+        this.shared = shared;
+    }
+
+    /** As the settings say: MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS and MEMCACHED_TIMEOUT. */
+    public static OutputCache of(Settings settings) {
+        return new OutputCache(settings.imageCacheBytes(),
+                Memcached.of(settings.memcachedServers(), settings.memcachedTimeout()));
+    }
+
+    /**
+     * The image {@code description} stands for, from a cache or from {@code producer}.
+     *
+     * @param shareable false keeps it out of memcached (an image served only on the caller's credentials)
+     */
+    public byte[] get(String description, boolean shareable, Producer producer) throws ImageException {
+        String key = keyOf(description);
+        byte[] hit = local == null ? null : local.get(key);
+        if (hit != null) {
+            localHits.incrementAndGet();
+            return hit;
+        }
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            coalesced.incrementAndGet();
+            return await(running);
+        }
+        try {
+            // the request this one just missed may have stored it in between
+            byte[] value = local == null ? null : local.get(key);
+            if (value != null) {
+                localHits.incrementAndGet();
+            } else if (shareable && shared != null && (value = shared.get(key)) != null) {
+                sharedHits.incrementAndGet();
+                if (local != null) local.put(key, value);
+            }
+            if (value != null) {
+                mine.complete(value);
+                return value;
+            }
+            value = producer.produce();
+            produced.incrementAndGet();
+            if (local != null) local.put(key, value);
+            mine.complete(value);                         // the waiters need not wait for memcached
+            if (shareable && shared != null) shared.set(key, value);
+            return value;
+        } catch (ImageException | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static byte[] await(CompletableFuture<byte[]> running) throws ImageException {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(503, "Interrupted while waiting for the same image");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ImageException ie) throw ie;
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    static String keyOf(String description) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(description.getBytes(StandardCharsets.UTF_8));
+            return KEY_PREFIX + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(localHits.get(), sharedHits.get(), produced.get(), coalesced.get(),
+                local == null ? 0 : local.size(), local == null ? 0 : local.bytes());
+    }
+
+    /** The memory bound in bytes, 0 when the memory cache is off. */
+    public long capacity() {
+        return local == null ? 0 : local.capacity();
+    }
+
+    public boolean sharesThroughMemcached() {
+        return shared != null;
+    }
+
+    /** Empties this node's memory (memcached is shared with other nodes and keeps its entries). */
+    public void clear() {
+        if (local != null) local.clear();
+    }
+
+    @Override
+    public void close() {
+        clear();
+        if (shared != null) shared.close();
+    }
+}
