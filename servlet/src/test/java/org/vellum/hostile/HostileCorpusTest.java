@@ -53,7 +53,7 @@ class HostileCorpusTest {
         http.close();
     }
 
-    /** Metadata and pixels through IIP, Zoomify and Deep Zoom, by query and by path. */
+    /** Metadata and pixels through IIP, Zoomify, Deep Zoom (by query and by path) and IIIF 3 and 2. */
     static List<String> requests(String f) {
         return List.of(
                 "/iip?FIF=" + f + "&obj=IIP,1.0&obj=Max-size&obj=Resolution-number&obj=Tile-size",
@@ -63,12 +63,14 @@ class HostileCorpusTest {
                 "/zoomify/" + f + "/ImageProperties.xml",
                 "/zoomify/" + f + "/TileGroup0/2-1-1.jpg",
                 "/iip?DeepZoom=" + f + ".dzi",
-                "/deepzoom/" + f + "_files/9/0_0.jpg");
+                "/deepzoom/" + f + "_files/9/0_0.jpg",
+                "/iiif/3/" + f + "/info.json",
+                "/iiif/2/" + f + "/0,0,512,512/256,/0/default.jpg");
     }
 
     /** The requests any image answers with 200 when it decodes, whatever its size. */
     static final Set<String> SIZE_INDEPENDENT = Set.of(requests("f").get(0), requests("f").get(1), requests("f").get(3),
-            requests("f").get(4), requests("f").get(6));
+            requests("f").get(4), requests("f").get(6), requests("f").get(8));
 
     @Test
     void everyMalformedFileGetsAClearAnswerOnEveryProtocolAndTheServerStaysWell() {
