@@ -140,8 +140,8 @@ public final class IipResponses {
         return cors(r);
     }
 
-    /** An image served because of the caller's credentials must not be kept by a shared cache. */
+    /** An image served because of the caller's credentials must not be kept by a shared cache (null: no image, OBJ). */
     private String cacheControl(ResolvedImage image) {
-        return image.personal() ? "private, " + settings.cacheControl() : settings.cacheControl();
+        return image != null && image.personal() ? "private, " + settings.cacheControl() : settings.cacheControl();
     }
 }
