@@ -57,6 +57,10 @@ final class FelixRuntime implements AutoCloseable {
                 + "org.slf4j;version=1.7.36,org.slf4j.helpers;version=1.7.36");
         config.put("org.osgi.service.http.port", "0");
         config.put("org.apache.felix.http.host", "127.0.0.1");
+        // An idle keep-alive connection remembers its last request, and so that request's servlet and class loader,
+        // until Jetty closes it (60 s by default): short here, so uninstall checks do not wait on it (as on main's
+        // OsgiRuntimeTest, c896634, whose set-up this class now holds).
+        config.put("org.apache.felix.http.timeout", "3000");
         config.put("org.eclipse.jetty.UriComplianceMode", "LEGACY");
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         framework.init();
