@@ -16,7 +16,9 @@ import org.vellum.source.ResolverException;
 
 /**
  * Bitstreams that are not on local disk (S3 stores), fetched once through REST and kept in a bounded folder, least
- * recently used out first. A file is named after the bitstream and its checksum, so new content gets a new file.
+ * recently used out first. A file is named after the bitstream and its checksum, so new content gets a new file. The
+ * bound holds strictly: a bitstream larger than the whole folder may hold is refused (503, with a warning naming
+ * DSPACE_REST_CACHE_MB) rather than downloaded and kept beyond it.
  */
 final class ContentCache {
     private static final Logger LOG = LoggerFactory.getLogger(ContentCache.class);
@@ -47,8 +49,10 @@ final class ContentCache {
         }
     }
 
-    /** The local copy of the bitstream, downloaded now if not yet held. */
-    Path get(UUID uuid, String checksum, Credentials credentials) throws ResolverException, ImageNotFoundException {
+    /** The local copy of the bitstream, downloaded now if not yet held; {@code sizeBytes} is DSpace's (0: unknown). */
+    Path get(UUID uuid, String checksum, long sizeBytes, Credentials credentials)
+            throws ResolverException, ImageNotFoundException {
+        if (sizeBytes > maxBytes) throw tooLarge(uuid, sizeBytes);
         String name = uuid + (checksum == null ? "" : "-" + checksum.replaceAll("[^0-9A-Za-z]", ""));
         Path file = dir.resolve(name);
         synchronized (this) {
@@ -60,7 +64,7 @@ final class ContentCache {
                 synchronized (this) {
                     if (files.get(name) != null && Files.isRegularFile(file)) return file;
                 }
-                rest.download(uuid, credentials, file);
+                rest.download(uuid, credentials, file, maxBytes);
                 long size;
                 try {
                     size = Files.size(file);
@@ -77,6 +81,12 @@ final class ContentCache {
                 fills.remove(name);
             }
         }
+    }
+
+    static ResolverException tooLarge(UUID uuid, long bytes) {
+        LOG.warn("Bitstream {} ({} bytes) is larger than the whole REST cache (DSPACE_REST_CACHE_MB): not served",
+                uuid, bytes);
+        return new ResolverException(503, "Bitstream " + uuid + " is larger than this server's cache for DSpace files");
     }
 
     private void evict(String keep) {

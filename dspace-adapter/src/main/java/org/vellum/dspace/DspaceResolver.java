@@ -160,7 +160,7 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
                         + "(DSPACE_REST_URL unset)", record.uuid(), record.storeNumber());
                 throw notFound(identifier);
             }
-            return contentCache.get(record.uuid(), record.checksum(), credentials);
+            return contentCache.get(record.uuid(), record.checksum(), record.sizeBytes(), credentials);
         }
         Path file = assetstorePath(base, record.internalId());
         if (file == null) {

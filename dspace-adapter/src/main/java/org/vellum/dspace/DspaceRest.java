@@ -55,18 +55,35 @@ final class DspaceRest {
         }
     }
 
-    /** Downloads the content into {@code target} (written beside it first, then moved), checking its length. */
-    void download(UUID uuid, Credentials credentials, Path target) throws ResolverException, ImageNotFoundException {
+    /**
+     * Downloads the content into {@code target} (written beside it first, then moved), checking its length; content
+     * longer than {@code maxBytes} is refused (by its Content-Length before any byte is read, else while reading).
+     */
+    void download(UUID uuid, Credentials credentials, Path target, long maxBytes)
+            throws ResolverException, ImageNotFoundException {
         HttpRequest.Builder b = HttpRequest.newBuilder(content(uuid)).timeout(Duration.ofMinutes(10)).GET();
         credentials.applyTo(b);
         Path part = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + ".part");
         try {
-            HttpResponse<Path> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofFile(part));
-            int s = r.statusCode();
-            if (s == 404) throw new ImageNotFoundException("DSpace has no bitstream " + uuid);
-            if (s == 401 || s == 403) throw new ResolverException(s, "DSpace refuses bitstream " + uuid);
-            if (s != 200) throw new ResolverException(503, "DSpace answered " + s + " for bitstream " + uuid);
-            long expected = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            long expected;
+            try (InputStream body = r.body()) {
+                int s = r.statusCode();
+                if (s == 404) throw new ImageNotFoundException("DSpace has no bitstream " + uuid);
+                if (s == 401 || s == 403) throw new ResolverException(s, "DSpace refuses bitstream " + uuid);
+                if (s != 200) throw new ResolverException(503, "DSpace answered " + s + " for bitstream " + uuid);
+                expected = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (expected > maxBytes) throw ContentCache.tooLarge(uuid, expected);
+                try (var out = Files.newOutputStream(part)) {
+                    byte[] buf = new byte[1 << 16];
+                    long total = 0;
+                    for (int n; (n = body.read(buf)) > 0; ) {
+                        total += n;
+                        if (total > maxBytes) throw ContentCache.tooLarge(uuid, total);
+                        out.write(buf, 0, n);
+                    }
+                }
+            }
             if (expected >= 0 && Files.size(part) != expected) {
                 throw new ResolverException(503, "Incomplete download of bitstream " + uuid);
             }

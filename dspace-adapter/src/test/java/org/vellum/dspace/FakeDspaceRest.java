@@ -26,6 +26,8 @@ final class FakeDspaceRest implements AutoCloseable {
     final Map<UUID, Content> contents = new ConcurrentHashMap<>();
     /** "GET uuid full|range" per request */
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** "uuid Authorization Cookie" (null when absent) per request: the credentials DSpace was asked with */
+    final List<String> credentials = new CopyOnWriteArrayList<>();
 
     FakeDspaceRest() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -61,9 +63,10 @@ final class FakeDspaceRest implements AutoCloseable {
                 x.sendResponseHeaders(404, -1);
                 return;
             }
+            String auth = x.getRequestHeaders().getFirst("Authorization");
+            String cookie = x.getRequestHeaders().getFirst("Cookie");
+            credentials.add(parts[5] + " " + auth + " " + cookie);
             if (c.token() != null) {
-                String auth = x.getRequestHeaders().getFirst("Authorization");
-                String cookie = x.getRequestHeaders().getFirst("Cookie");
                 if (auth == null && cookie == null) {
                     x.sendResponseHeaders(401, -1);
                     return;

@@ -26,12 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Dictionary;
-import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -57,11 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.vellum.codec.openjpeg.Jp2EncodeOptions;
@@ -79,10 +71,6 @@ import org.vellum.codec.openjpeg.Jp2Writer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OsgiRuntimeTest {
     private static final String PID = "org.vellum";
-    private static final List<String> PLATFORM = List.of("org.osgi.util.function", "org.osgi.util.promise",
-            "org.osgi.service.component", "org.apache.felix.scr", "org.apache.felix.configadmin",
-            "org.apache.felix.http.servlet-api", "commons-io", "commons-fileupload", "org.apache.felix.http.jetty12",
-            "vellum-bundle-gate");
     private static final int CYCLES = Integer.getInteger("vellum.osgi.cycles", 50);
     private static final int WARM_CYCLES = 10;
 
@@ -92,6 +80,7 @@ class OsgiRuntimeTest {
     private Path otherImages;
     private Path jarA;
     private Path jarB;
+    private FelixRuntime felix;
     private Framework framework;
     private BundleContext context;
     private Bundle vellum;
@@ -108,37 +97,19 @@ class OsgiRuntimeTest {
         jarB = tmp.resolve("vellum-bundle-next.jar");
         rebuildWithQualifier(jarA, jarB, "next");
 
-        Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, tmp.resolve("felix-cache").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.slf4j;version=2.0.17,org.slf4j.spi;version=2.0.17,"
-                + "org.slf4j.event;version=2.0.17,org.slf4j.helpers;version=2.0.17");
-        config.put("org.osgi.service.http.port", "0");
-        config.put("org.apache.felix.http.host", "127.0.0.1");
-        // An idle keep-alive connection remembers its last request, and so that request's servlet and class loader,
-        // until Jetty closes it (60 s by default): short here, so the uninstall check does not wait on it.
-        config.put("org.apache.felix.http.timeout", "3000");
-        config.put("org.eclipse.jetty.UriComplianceMode", "LEGACY");
-        framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
-        framework.init();
-        framework.start();
-        context = framework.getBundleContext();
-        List<Bundle> platform = new ArrayList<>();
-        for (String name : PLATFORM) platform.add(context.installBundle(bundles.resolve(name + ".jar").toUri().toString()));
-        for (Bundle b : platform) b.start();
+        felix = FelixRuntime.start(tmp.resolve("felix-cache"));
+        framework = felix.framework;
+        context = felix.context;
         configure(Map.of("filesystemPrefix", images.toString()));
         vellum = context.installBundle(jarA.toUri().toString());
         vellum.start();
-        base = endpoint();
+        base = felix.endpoint();
         awaitServing();
     }
 
     @AfterAll
     void stopFelix() throws Exception {
-        if (framework != null) {
-            framework.stop();
-            framework.waitForStop(30_000);
-        }
+        if (felix != null) felix.close();
     }
 
     @Test
@@ -467,11 +438,7 @@ class OsgiRuntimeTest {
     }
 
     private void refresh(Bundle b) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        framework.adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) done.countDown();
-        });
-        assertTrue(done.await(30, TimeUnit.SECONDS), "refresh finished");
+        felix.refresh(b);
     }
 
     private void awaitServing() throws Exception {
@@ -494,31 +461,8 @@ class OsgiRuntimeTest {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private String endpoint() throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < end) {
-            ServiceReference<?>[] refs = context.getServiceReferences(
-                    "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
-            if (refs != null) {
-                Object v = refs[0].getProperty("osgi.http.endpoint");
-                String url = v instanceof String[] a ? a[0] : v instanceof List<?> l ? l.get(0).toString() : String.valueOf(v);
-                if (!url.contains(":0/") && !url.endsWith(":0")) return url.replaceAll("/+$", "");
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no HTTP endpoint");
-    }
-
-    /** ConfigAdmin through reflection: its API is the bundle's, not on the test class path. */
     private void configure(Map<String, Object> properties) throws Exception {
-        ServiceReference<?> ref = context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
-        Object admin = context.getService(ref);
-        Bundle cm = ref.getBundle();
-        Object configuration = cm.loadClass("org.osgi.service.cm.ConfigurationAdmin")
-                .getMethod("getConfiguration", String.class, String.class).invoke(admin, PID, "?");
-        Dictionary<String, Object> d = new Hashtable<>(properties);
-        cm.loadClass("org.osgi.service.cm.Configuration").getMethod("update", Dictionary.class).invoke(configuration, d);
-        context.ungetService(ref);
+        felix.configure(PID, properties);
     }
 
     /** Threads Vellum starts (decoders, pool evictor, JNA cleaner of the embedded JNA) that are still alive. */

@@ -14,8 +14,10 @@ import org.vellum.source.ResolvedImage;
  */
 public record Target(ResolvedImage image, ImageInfo info, String etag) {
 
-    public static Target of(ImageEngine engine, String identifier, String cacheKey) throws ImageException {
-        ResolvedImage image = engine.resolve(identifier);
+    /** Resolved on behalf of the request's caller: a resolver may check the credentials its headers carry. */
+    public static Target of(ImageEngine engine, String identifier, String cacheKey, RequestContext ctx)
+            throws ImageException {
+        ResolvedImage image = engine.resolve(identifier, ctx);
         return new Target(image, engine.info(image), Caching.etag(image, cacheKey, engine.settings()));
     }
 

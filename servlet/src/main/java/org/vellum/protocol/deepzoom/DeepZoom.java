@@ -36,7 +36,7 @@ public final class DeepZoom {
     }
 
     private Response descriptor(String id, String key, RequestContext ctx) throws ImageException {
-        Target t = Target.of(engine, id, "deepzoom:" + key);
+        Target t = Target.of(engine, id, "deepzoom:" + key, ctx);
         if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
         ImageInfo info = t.info();
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
@@ -60,7 +60,7 @@ public final class DeepZoom {
         } catch (NumberFormatException e) {
             throw new ImageException(400, "DeepZoom: malformed tile " + tilePart);
         }
-        Target t = Target.of(engine, id, "deepzoom:" + key);
+        Target t = Target.of(engine, id, "deepzoom:" + key, ctx);
         if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
         ImageInfo info = t.info();
         int top = maxLevel(info);

@@ -149,7 +149,7 @@ public final class IipProtocol {
         }
 
         Response openImage(String path) throws ImageException {
-            image = engine.resolve(path);
+            image = engine.resolve(path, ctx);
             info = engine.info(image);
             etag = Caching.etag(image, query, engine.settings());
             if (Caching.notModified(ctx, image, etag)) return responses.notModified(image, etag);

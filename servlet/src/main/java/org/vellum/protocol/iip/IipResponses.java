@@ -55,7 +55,7 @@ public final class IipResponses {
         StringBuilder body = new StringBuilder(protocolLine ? "IIP:1.0" : "").append(IipProtocol.CRLF);
         for (String l : lines) body.append(l).append(IipProtocol.CRLF);
         Response r = success(new Response(200, body.toString().getBytes(StandardCharsets.US_ASCII)));
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         r.header("Last-Modified", IipProtocol.lastModified(image));
         r.header("ETag", etag);
         r.header("Content-Type", IipProtocol.NETFPX);
@@ -68,7 +68,7 @@ public final class IipResponses {
         r.header("Content-Type", format.mediaType());
         r.header("Content-Length", Integer.toString(data.length));
         r.header("Last-Modified", IipProtocol.lastModified(image));
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         r.header("ETag", etag);
         return cors(r);
     }
@@ -78,7 +78,7 @@ public final class IipResponses {
         Response r = success(new Response(200, data));
         r.header("Content-Type", IipProtocol.NETFPX);
         r.header("Last-Modified", IipProtocol.lastModified(image));
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         r.header("ETag", etag);
         return cors(r);
     }
@@ -86,7 +86,7 @@ public final class IipResponses {
     /** CVT: 1.1's headers, with Content-Disposition naming the image. */
     public Response export(ResolvedImage image, String etag, byte[] data, OutputFormat format) {
         Response r = success(new Response(200, data));
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         r.header("Last-Modified", IipProtocol.lastModified(image));
         r.header("Content-Type", format.mediaType());
         String name = image.identifier().replace('\\', '/');
@@ -101,7 +101,7 @@ public final class IipResponses {
     /** XML and JSON answers (SPECTRA, PFL, Zoomify, Deep Zoom); 1.1 sends these without X-Powered-By. */
     public Response text(ResolvedImage image, String etag, String contentType, String body) {
         Response r = base(new Response(200, body.getBytes(StandardCharsets.UTF_8)));
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         r.header("Last-Modified", IipProtocol.lastModified(image));
         r.header("Content-Type", contentType);
         r.header("ETag", etag);
@@ -112,7 +112,7 @@ public final class IipResponses {
         Response r = base(new Response(304, null));
         r.header("Last-Modified", HttpDates.format(image.lastModified()));
         r.header("ETag", etag);
-        r.header("Cache-Control", settings.cacheControl());
+        r.header("Cache-Control", cacheControl(image));
         return cors(r);
     }
 
@@ -136,6 +136,12 @@ public final class IipResponses {
     public Response failure(ImageException e) {
         Response r = base(new Response(e.status(), e.getMessage().getBytes(StandardCharsets.UTF_8)));
         r.header("Content-Type", "text/plain; charset=utf-8");   // 1.1 sends none; browsers then sniff
+        if (e.status() == 401) r.header("WWW-Authenticate", "Bearer");   // a resolver wants the caller's credentials
         return cors(r);
+    }
+
+    /** An image served because of the caller's credentials must not be kept by a shared cache (null: no image, OBJ). */
+    private String cacheControl(ResolvedImage image) {
+        return image != null && image.personal() ? "private, " + settings.cacheControl() : settings.cacheControl();
     }
 }

@@ -39,7 +39,7 @@ public final class Zoomify {
     }
 
     private Response properties(String id, String key, RequestContext ctx) throws ImageException {
-        Target t = Target.of(engine, id, "zoomify:" + key);
+        Target t = Target.of(engine, id, "zoomify:" + key, ctx);
         if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
         ImageInfo info = t.info();
         // Deliberate: NUMTILES counts the tiles of every level, as Zoomify defines it (1.1 counted the largest only).
@@ -64,7 +64,7 @@ public final class Zoomify {
         } catch (NumberFormatException e) {
             throw new ImageException(400, "Zoomify: malformed tile " + tilePart);
         }
-        Target t = Target.of(engine, id, "zoomify:" + key);
+        Target t = Target.of(engine, id, "zoomify:" + key, ctx);
         if (t.notModified(ctx)) return responses.notModified(t.image(), t.etag());
         ImageInfo info = t.info();
         int discard = levels(info) - 1 - r;
