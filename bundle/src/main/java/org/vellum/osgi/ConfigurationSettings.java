@@ -38,6 +38,7 @@ final class ConfigurationSettings {
         NAMES.put("iiifMaxArea", "IIIF_MAX_AREA");
         NAMES.put("maxImageCacheSize", "MAX_IMAGE_CACHE_SIZE");
         NAMES.put("memcachedServers", "MEMCACHED_SERVERS");
+        NAMES.put("levelCacheSize", "LEVEL_CACHE_SIZE");
         NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
     }
 

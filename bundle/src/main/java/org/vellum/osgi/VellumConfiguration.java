@@ -87,6 +87,10 @@ public @interface VellumConfiguration {
     @AttributeDefinition(description = "MEMCACHED_TIMEOUT: seconds an image stays in memcached")
     int memcachedTimeout() default 86400;
 
+    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory in MB (of 1024000 bytes) for whole decoded small "
+            + "resolution levels (up to 1 megapixel each), cut into tiles; -1: a sixteenth of the heap, 4-64 MB; 0 off")
+    double levelCacheSize() default -1;
+
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)
     String viewerImage() default "";

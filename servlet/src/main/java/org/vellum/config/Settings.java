@@ -32,6 +32,8 @@ import java.util.Map;
  * @param memcachedServers   MEMCACHED_SERVERS: {@code host[:port]} list, comma separated, shared by several nodes;
  *                           empty (our default) for none
  * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
+ * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded small resolution levels, in the same MB;
+ *                           0 turns it off (not an iipsrv setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -55,7 +57,8 @@ public record Settings(
         long iiifMaxArea,
         double maxImageCacheSize,
         String memcachedServers,
-        int memcachedTimeout) {
+        int memcachedTimeout,
+        double levelCacheSize) {
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -64,7 +67,7 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400);
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize());
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -96,7 +99,8 @@ public record Settings(
                 area > 0 ? Math.min(area, defaultMaxArea(Integer.MAX_VALUE)) : defaultMaxArea(maxCvt),
                 Math.max(0, doubleOf(env, "MAX_IMAGE_CACHE_SIZE", d.maxImageCacheSize)),
                 env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
-                Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)));
+                Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)),
+                levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -119,7 +123,22 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout);
+                memcachedServers, memcachedTimeout, levelCacheSize);
+    }
+
+    /** A sixteenth of the heap, between 4 and 64 MB: 16 MB under -Xmx256m. */
+    private static double defaultLevelCacheSize() {
+        return Math.max(4, Math.min(64, Runtime.getRuntime().maxMemory() / 16 / CACHE_MB));
+    }
+
+    /** Negative (the OSGi configuration's "unset"): the default. */
+    private static double levelCacheSizeOf(double v) {
+        return v < 0 ? defaultLevelCacheSize() : v;
+    }
+
+    /** LEVEL_CACHE_SIZE in bytes. */
+    public long levelCacheBytes() {
+        return (long) (levelCacheSize * CACHE_MB);
     }
 
     /** MAX_IMAGE_CACHE_SIZE in bytes. */

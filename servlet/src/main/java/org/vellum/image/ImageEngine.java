@@ -46,6 +46,7 @@ public final class ImageEngine {
     private final ImageResolver resolver;
     private final DecoderPool pool;
     private final OutputCache cache;
+    private final LevelCache levels;
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
@@ -59,6 +60,7 @@ public final class ImageEngine {
         this.resolver = resolver;
         this.pool = pool;
         this.cache = cache;
+        this.levels = new LevelCache(settings.levelCacheBytes());
     }
 
     public Settings settings() {
@@ -71,6 +73,11 @@ public final class ImageEngine {
 
     public OutputCache cache() {
         return cache;
+    }
+
+    /** Whole small levels kept: {levels, bytes, hits, whole-level decodes}. */
+    public long[] levelCacheStats() {
+        return levels.stats();
     }
 
     public ResolvedImage resolve(String identifier) throws ImageException {
@@ -236,9 +243,25 @@ public final class ImageEngine {
         return Resampler.Axis.stretch(source, output);
     }
 
-    /** Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates). */
+    /**
+     * Level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates): cut from the whole level when it is small
+     * enough to keep (LEVEL_CACHE_SIZE), else decoded.
+     */
     private Pixels decodeLevelRows(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
                                    int layers) throws ImageException {
+        int lw = info.levelWidth(d);
+        int lh = info.levelHeight(d);
+        if (levels.keeps((long) lw * lh) && (long) lw * lh <= decodeBudget(info)) {
+            String key = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
+            Pixels level = levels.get(key, () -> decodeArea(image, info, d, 0, lw, 0, lh, layers));
+            return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
+        }
+        return decodeArea(image, info, d, lx0, lx1, ly0, ly1, layers);
+    }
+
+    /** Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates). */
+    private Pixels decodeArea(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
+                              int layers) throws ImageException {
         int x = (int) Math.min(info.width(), (long) lx0 << d);
         int y = (int) Math.min(info.height(), (long) ly0 << d);
         int x1 = (int) Math.min(info.width(), (long) lx1 << d);

@@ -34,6 +34,16 @@ public record Pixels(int width, int height, int[] argb, int bands) {
         return new Pixels(width, height, argb, newBands);
     }
 
+    /** A copy of the w x h area at (x, y), which must lie inside. */
+    public Pixels crop(int x, int y, int w, int h) {
+        if (x < 0 || y < 0 || w < 0 || h < 0 || x + w > width || y + h > height) {
+            throw new IllegalArgumentException(w + "x" + h + "+" + x + "+" + y + " outside " + width + "x" + height);
+        }
+        int[] out = new int[Math.multiplyExact(w, h)];
+        for (int row = 0; row < h; row++) System.arraycopy(argb, (y + row) * width + x, out, row * w, w);
+        return new Pixels(w, h, out, bands);
+    }
+
     /** Takes the samples of a decoded image, whatever its type. */
     public static Pixels of(BufferedImage image, int bands) {
         int w = image.getWidth();

@@ -42,7 +42,9 @@ class ImageCacheTest {
     }
 
     private static Http server(String... env) {
-        Map<String, String> m = new java.util.HashMap<>(Map.of("FILESYSTEM_PREFIX", images.toString()));
+        // whole levels kept in LEVEL_CACHE_SIZE would answer without a decode too: off, to count the output cache alone
+        Map<String, String> m = new java.util.HashMap<>(Map.of("FILESYSTEM_PREFIX", images.toString(),
+                "LEVEL_CACHE_SIZE", "0"));
         for (int i = 0; i + 1 < env.length; i += 2) m.put(env[i], env[i + 1]);
         return new Http(Settings.fromEnvironment(m));
     }

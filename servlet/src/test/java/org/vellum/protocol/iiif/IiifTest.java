@@ -661,8 +661,9 @@ class IiifTest {
                         long before = http.server().vellum().engine().pool().stats().borrowed();
                         BufferedImage t = image("3/" + file + "/" + x + "," + y + "," + rw + "," + rh + "/" + tw + ","
                                 + th + "/0/default.png");
-                        assertEquals(1, http.server().vellum().engine().pool().stats().borrowed() - before,
-                                "one decode for tile " + x + "," + y + " at 1/" + s);
+                        long decodes = http.server().vellum().engine().pool().stats().borrowed() - before;
+                        assertTrue(decodes <= 1, decodes + " decodes for tile " + x + "," + y + " at 1/" + s
+                                + " (none when its whole level is already in LEVEL_CACHE_SIZE)");
                         BufferedImage ref = reference(images.resolve(file), x, y, rw, rh, d);
                         assertSize(ref.getWidth(), ref.getHeight(), t);
                         assertArrayEquals(ref.getRGB(0, 0, tw, th, null, 0, tw), t.getRGB(0, 0, tw, th, null, 0, tw),

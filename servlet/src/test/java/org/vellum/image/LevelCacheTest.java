@@ -1,0 +1,152 @@
+package org.vellum.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.codec.openjpeg.Jp2EncodeOptions;
+import org.vellum.config.Settings;
+import org.vellum.testing.Fixtures;
+import org.vellum.testing.Http;
+
+/**
+ * LEVEL_CACHE_SIZE: a resolution level of at most a megapixel is decoded whole once and its tiles are cut from it,
+ * with exactly the pixels a decode of each tile's own area gives. The output cache is off throughout, so every
+ * answer here is rendered and encoded anew.
+ */
+class LevelCacheTest {
+    /** 2000x1500: IIP resolution 3 is the full size (3 MP), 2 is 1000x750 (12 tiles of 256), down to 0 at 250x188. */
+    private static final int FULL = 3;
+    private static final int HALF = 2;
+
+    @TempDir
+    static Path images;
+
+    @BeforeAll
+    static void fixtures() {
+        Fixtures.write(images, "tiled.jp2", Fixtures.texturedGrid(2000, 1500), new Jp2EncodeOptions(5, 3, 256, false, true));
+        Fixtures.write(images, "single.jp2", Fixtures.texturedGrid(2000, 1500), new Jp2EncodeOptions(5, 3, 0, false, true));
+    }
+
+    private static Http server(String... env) {
+        Map<String, String> m = new HashMap<>(Map.of("FILESYSTEM_PREFIX", images.toString(), "MAX_IMAGE_CACHE_SIZE", "0",
+                "LEVEL_CACHE_SIZE", "16"));
+        for (int i = 0; i + 1 < env.length; i += 2) m.put(env[i], env[i + 1]);
+        return new Http(Settings.fromEnvironment(m));
+    }
+
+    private static long decodes(Http http) {
+        return http.server().vellum().engine().pool().stats().borrowed();
+    }
+
+    private static byte[] ok(Http http, String path) {
+        HttpResponse<byte[]> r = http.get(path);
+        assertEquals(200, r.statusCode(), path + ": " + Http.text(r));
+        return r.body();
+    }
+
+    private static List<String> tilesOf(String file, int resolution, int count) {
+        List<String> paths = new ArrayList<>();
+        for (int n = 0; n < count; n++) paths.add("/iip?FIF=" + file + "&JTL=" + resolution + "," + n);
+        return paths;
+    }
+
+    @Test
+    void everyTileOfASmallLevelComesFromOneDecodeOfTheWholeLevel() throws Exception {
+        for (String file : List.of("tiled.jp2", "single.jp2")) {
+            try (Http http = server()) {
+                assertEquals("Resolution-number:" + (FULL + 1),
+                        new String(ok(http, "/iip?FIF=" + file + "&OBJ=Resolution-number")).trim());
+                // the header read is not part of the count
+                long before = decodes(http);
+                for (String tile : tilesOf(file, HALF, 12)) ok(http, tile);
+                assertEquals(before + 1, decodes(http), file + ": 12 tiles of a 1000x750 level, one decode");
+                long[] stats = http.server().vellum().engine().levelCacheStats();
+                assertEquals(1, stats[0], "one level kept");
+                assertEquals(1000L * 750 * 4, stats[1], "its bytes");
+            }
+        }
+    }
+
+    @Test
+    void tilesCutFromAKeptLevelAreThoseOfADecodeOfTheirOwnArea() throws Exception {
+        try (Http kept = server(); Http direct = server("LEVEL_CACHE_SIZE", "0")) {
+            for (String file : List.of("tiled.jp2", "single.jp2")) {
+                for (int r = 0; r <= HALF; r++) {
+                    for (String tile : tilesOf(file, r, r == HALF ? 12 : 1)) {
+                        assertArrayEquals(ok(direct, tile), ok(kept, tile), tile);
+                    }
+                }
+                String export = "/iip?FIF=" + file + "&WID=700&RGN=0.1,0.2,0.5,0.5&CVT=jpeg";
+                assertArrayEquals(ok(direct, export), ok(kept, export), export);
+            }
+        }
+    }
+
+    @Test
+    void levelsAboveAMegapixelAreDecodedTileByTile() throws Exception {
+        try (Http http = server()) {
+            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            long before = decodes(http);
+            for (String tile : tilesOf("tiled.jp2", FULL, 5)) ok(http, tile);
+            assertEquals(before + 5, decodes(http), "the 3 MP full level is not kept");
+            assertEquals(0, http.server().vellum().engine().levelCacheStats()[0]);
+        }
+    }
+
+    @Test
+    void levelCacheSizeZeroDecodesEveryTile() throws Exception {
+        try (Http http = server("LEVEL_CACHE_SIZE", "0")) {
+            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            long before = decodes(http);
+            for (String tile : tilesOf("tiled.jp2", HALF, 12)) ok(http, tile);
+            assertEquals(before + 12, decodes(http));
+        }
+    }
+
+    @Test
+    void aRewrittenFileIsNeverCutFromItsOldLevel() throws Exception {
+        Path file = images.resolve("changing.jp2");
+        Files.copy(images.resolve("tiled.jp2"), file);
+        String tile = "/iip?FIF=changing.jp2&JTL=" + HALF + ",5";
+        try (Http http = server(); Http direct = server("LEVEL_CACHE_SIZE", "0")) {
+            byte[] before = ok(http, tile);
+            FileTime old = Files.getLastModifiedTime(file);
+            Fixtures.write(images, "changing.jp2", Fixtures.colourGrid(2000, 1500), new Jp2EncodeOptions(5, 3, 256, false, true));
+            Files.setLastModifiedTime(file, FileTime.fromMillis(old.toMillis() + 10_000));
+            byte[] after = ok(http, tile);
+            assertFalse(Arrays.equals(before, after), "the old level was used for the new file");
+            assertArrayEquals(ok(direct, tile), after);
+        }
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsSize() throws Exception {
+        // 10 MB: a 1000x750 level (3 MB) would be more than a quarter of it and is not kept; the smaller ones are
+        try (Http http = server("LEVEL_CACHE_SIZE", "10")) {
+            long capacity = http.server().vellum().engine().settings().levelCacheBytes();
+            for (String file : List.of("tiled.jp2", "single.jp2")) {
+                for (int r = 0; r <= HALF; r++) {
+                    ok(http, "/iip?FIF=" + file + "&JTL=" + r + ",0");
+                    long[] stats = http.server().vellum().engine().levelCacheStats();
+                    assertTrue(stats[1] <= capacity, stats[1] + " bytes kept of " + capacity);
+                }
+            }
+            assertTrue(http.server().vellum().engine().levelCacheStats()[0] >= 2, "small levels are kept");
+        }
+    }
+}
