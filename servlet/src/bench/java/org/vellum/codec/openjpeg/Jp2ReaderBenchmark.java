@@ -97,7 +97,7 @@ public class Jp2ReaderBenchmark {
     }
 
     /** The test image, made once under target/ (about 10 s) and reused by later runs and forks. */
-    static Path fixture() throws IOException, OpenJpegException {
+    public static Path fixture() throws IOException, OpenJpegException {
         Path dir = Path.of(System.getProperty("vellum.bench.dir", "target/bench"));
         Files.createDirectories(dir);
         Path target = dir.resolve("jmh-" + WIDTH + "x" + HEIGHT + "-archive.jp2");
