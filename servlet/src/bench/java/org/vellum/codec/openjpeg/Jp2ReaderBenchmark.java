@@ -39,8 +39,8 @@ import org.vellum.pool.DecoderPool;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class Jp2ReaderBenchmark {
-    static final int WIDTH = 4096;
-    static final int HEIGHT = 3072;
+    public static final int WIDTH = 4096;
+    public static final int HEIGHT = 3072;
     static final int TILE = 256;
 
     @Param({"0", "4"})
