@@ -28,7 +28,8 @@ java -cp "$build/test-classes:$build/classes:$(cat "$out/test-classpath.txt")" o
 # One line per benchmark and parameter, then the ratios the issue asks about.
 echo
 echo "JMH average time per operation ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); if ($i == "Param: reduce") rc = i }; next }
+awk -F, '{ sub(/\r$/, "") }
+  NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); if ($i == "Param: reduce") rc = i }; next }
   {
     gsub(/"/, ""); n = split($1, part, "."); cls = part[n - 1]; m = part[n]; r = rc ? $rc : ""
     key = cls "." m (r != "" ? " reduce=" r : "")
