@@ -208,6 +208,9 @@ for spec in "${set_images[@]}"; do
       alive
     done
   done
+  # VmHWM only grows: its value after each image shows which image raised the peak.
+  echo "$name $(awk '/^VmHWM/ {h = $2} /^VmRSS/ {r = $2} END {print int(h / 1024), int(r / 1024)}' "/proc/$vpid/status")" \
+    >>"$run_dir/memory.txt"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -254,3 +257,6 @@ for f in "${first[@]}"; do
 done
 echo
 echo "Vellum memory: peak RSS $((rss_peak / 1024)) MB (now $((rss_now / 1024)) MB), peak heap used ${heap_peak} MB of -Xmx$HEAP."
+while read -r name hwm rss; do
+  echo "  after $name: peak RSS so far $hwm MB, RSS $rss MB"
+done <"$run_dir/memory.txt"
