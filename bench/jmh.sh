@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# JMH benchmark of the decoder (servlet/src/bench/java, Maven profile "bench"; `mvn verify` never runs it).
-#   bench/jmh.sh                 # Jp2ReaderBenchmark: pooled reader vs a fresh Jp2Reader.open per decode
-#   bench/jmh.sh -f 1 -wi 1 -i 2 # any further arguments go to JMH (org.openjdk.jmh.Main)
+# JMH benchmarks of the hot path (servlet/src/bench/java, Maven profile "bench"; `mvn verify` never runs them):
+#   Jp2ReaderBenchmark   a 256x256 tile through the pooled reader vs a fresh Jp2Reader.open per decode
+#   DecodeLevelBenchmark a 256x256 output tile at each level (reduce 0..4): area decode alone, and decode + pixels + JPEG
+#   TileStepsBenchmark   header open, decoded samples to pixels, JPEG by TurboJPEG and by ImageIO, scaling
+# Usage:
+#   bench/jmh.sh                               # all three, with their own warm-up/measurement settings
+#   BENCH=TileSteps bench/jmh.sh -wi 1 -i 2    # BENCH: a regular expression of benchmarks; further arguments go to JMH
 # Equivalent by hand:
 #   mvn -pl servlet -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
 #   (cd servlet && java -cp target/bench-build/test-classes:target/bench-build/classes:$(cat ../cp.txt) \
@@ -9,6 +13,7 @@
 # The benchmark image (4096x3072, our encoder, archive profile) is made once in servlet/target/bench/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=${BENCH:-"Jp2ReaderBenchmark|DecodeLevelBenchmark|TileStepsBenchmark"}
 "$root/bin/install-deps" runtime
 out=$root/servlet/target/bench
 mkdir -p "$out"
@@ -18,17 +23,30 @@ echo "Compiling the benchmarks (mvn -Pbench)..." >&2
 build=$root/servlet/target/bench-build
 cd "$root/servlet"
 java -cp "$build/test-classes:$build/classes:$(cat "$out/test-classpath.txt")" org.openjdk.jmh.Main \
-  Jp2ReaderBenchmark -rf csv -rff "$out/jmh.csv" "$@"
+  "$BENCH" -rf csv -rff "$out/jmh.csv" "$@"
 
-# Ratio per reduce: pooled / fresh (below 1 = the pool is faster).
+# One line per benchmark and parameter, then the ratios the issue asks about.
 echo
-echo "Jp2ReaderBenchmark, ms per 256x256 tile decode (JMH average time):"
-awk -F, 'NR > 1 {
-    gsub(/"/, ""); split($1, n, "."); m = n[length(n)]; r = $NF
-    s[r, m] = $5; e[r, m] = $6; seen[r] = 1
+echo "JMH average time per operation ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+awk -F, '{ sub(/\r$/, "") }
+  NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); if ($i == "Param: reduce") rc = i }; next }
+  {
+    gsub(/"/, ""); n = split($1, part, "."); cls = part[n - 1]; m = part[n]; r = rc ? $rc : ""
+    key = cls "." m (r != "" ? " reduce=" r : "")
+    printf "  %-52s %10.3f ± %-8.3f %s\n", key, $5, $6, $7
+    s[cls, m, r] = $5; u[cls, m, r] = $7; if (r != "") seen[r] = 1
   }
   END {
-    printf "  %-7s %16s %16s %14s\n", "reduce", "pooled", "fresh open", "pooled/fresh"
-    for (r in seen) printf "  %-7s %9.2f ± %-4.2f %9.2f ± %-4.2f %14.2f\n", r, s[r, "pooledReader"], e[r, "pooledReader"], \
-      s[r, "freshReaderPerDecode"], e[r, "freshReaderPerDecode"], s[r, "pooledReader"] / s[r, "freshReaderPerDecode"]
+    if ((("TileStepsBenchmark", "jpegTurboJpeg", "") in s) && (("TileStepsBenchmark", "jpegImageIo", "") in s))
+      printf "\n  JPEG encode of a 256x256 tile, TurboJPEG / ImageIO: %.2f\n", \
+        s["TileStepsBenchmark", "jpegTurboJpeg", ""] / s["TileStepsBenchmark", "jpegImageIo", ""]
+    for (r in seen) {
+      if ((("Jp2ReaderBenchmark", "pooledReader", r) in s) && (("Jp2ReaderBenchmark", "freshReaderPerDecode", r) in s))
+        printf "  reduce %s: pooled / fresh reader %.2f\n", r, \
+          s["Jp2ReaderBenchmark", "pooledReader", r] / s["Jp2ReaderBenchmark", "freshReaderPerDecode", r]
+      if ((("DecodeLevelBenchmark", "decode", r) in s) && (("DecodeLevelBenchmark", "decodeConvertEncode", r) in s))
+        printf "  reduce %s: decode + pixels + JPEG = %.2f ms, of which decode %.0f %%\n", r, \
+          s["DecodeLevelBenchmark", "decodeConvertEncode", r], \
+          100 * s["DecodeLevelBenchmark", "decode", r] / s["DecodeLevelBenchmark", "decodeConvertEncode", r]
+    }
   }' "$out/jmh.csv"

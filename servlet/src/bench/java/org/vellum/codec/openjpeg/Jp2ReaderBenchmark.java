@@ -39,8 +39,8 @@ import org.vellum.pool.DecoderPool;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class Jp2ReaderBenchmark {
-    static final int WIDTH = 4096;
-    static final int HEIGHT = 3072;
+    public static final int WIDTH = 4096;
+    public static final int HEIGHT = 3072;
     static final int TILE = 256;
 
     @Param({"0", "4"})
@@ -97,7 +97,7 @@ public class Jp2ReaderBenchmark {
     }
 
     /** The test image, made once under target/ (about 10 s) and reused by later runs and forks. */
-    static Path fixture() throws IOException, OpenJpegException {
+    public static Path fixture() throws IOException, OpenJpegException {
         Path dir = Path.of(System.getProperty("vellum.bench.dir", "target/bench"));
         Files.createDirectories(dir);
         Path target = dir.resolve("jmh-" + WIDTH + "x" + HEIGHT + "-archive.jp2");

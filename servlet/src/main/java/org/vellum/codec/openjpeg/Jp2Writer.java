@@ -25,6 +25,8 @@ import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImageComp;
  */
 public final class Jp2Writer {
     private static final int MAX_TLM_TILE_PARTS = 10921;
+    /** Tiles above this many pixels are pulled from the source in bands of about this many pixels. */
+    static final long BAND_PIXELS = 1 << 20;
 
     private Jp2Writer() { }
 
@@ -307,15 +309,20 @@ public final class Jp2Writer {
                     int y1 = Math.min(y0 + tdy, height);
                     int tw = x1 - x0;
                     int th = y1 - y0;
-                    for (int c = 0; c < nc; c++) {
-                        if (planes[c] == null || planes[c].length != tw * th) {
-                            planes[c] = new int[tw * th];
+                    long offset;
+                    if ((long) tw * th > BAND_PIXELS && notSubsampled()) {
+                        offset = packInBands(buffer, bytes, planes, x0, y0, tw, th);
+                    } else {
+                        for (int c = 0; c < nc; c++) {
+                            if (planes[c] == null || planes[c].length != tw * th) {
+                                planes[c] = new int[tw * th];
+                            }
                         }
-                    }
-                    source.read(x0, y0, tw, th, planes);
-                    long offset = 0;
-                    for (int c = 0; c < nc; c++) {
-                        offset = pack(buffer, offset, bytes, planes[c], tw, th, x0, y0, x1, y1, dx[c], dy[c]);
+                        source.read(x0, y0, tw, th, planes);
+                        offset = 0;
+                        for (int c = 0; c < nc; c++) {
+                            offset = pack(buffer, offset, bytes, planes[c], tw, th, x0, y0, x1, y1, dx[c], dy[c]);
+                        }
                     }
                     int index = ty * tilesX + tx;
                     if (lib.opj_write_tile(codec, index, buffer, (int) offset, stream) == 0) {
@@ -323,6 +330,47 @@ public final class Jp2Writer {
                     }
                 }
             }
+        }
+
+        private boolean notSubsampled() {
+            for (int c = 0; c < nc; c++) {
+                if (dx[c] != 1 || dy[c] != 1) return false;
+            }
+            return true;
+        }
+
+        /**
+         * Reads a large tile from the source in bands of rows and packs each band straight into its place in the
+         * tile buffer (component after component, as opj_write_tile wants), so the heap holds one band, not the tile:
+         * a single-tile 16000x12000 RGB image would otherwise need 2.3 GB of int planes. OpenJPEG still keeps the
+         * whole tile in native memory while it encodes it. Returns the bytes written.
+         */
+        private long packInBands(Memory buffer, int bytes, int[][] planes, int x0, int y0, int tw, int th) {
+            int rows = (int) Math.max(1, BAND_PIXELS / tw);
+            long planeBytes = (long) tw * th * bytes;
+            for (int b0 = 0; b0 < th; b0 += rows) {
+                int bh = Math.min(rows, th - b0);
+                int n = tw * bh;
+                for (int c = 0; c < nc; c++) {
+                    if (planes[c] == null || planes[c].length != n) {
+                        planes[c] = new int[n];
+                    }
+                }
+                source.read(x0, y0 + b0, tw, bh, planes);
+                for (int c = 0; c < nc; c++) {
+                    long at = c * planeBytes + (long) b0 * tw * bytes;
+                    if (bytes == 1) {
+                        byte[] b = new byte[n];
+                        for (int i = 0; i < n; i++) b[i] = (byte) planes[c][i];
+                        buffer.write(at, b, 0, n);
+                    } else {
+                        short[] v = new short[n];
+                        for (int i = 0; i < n; i++) v[i] = (short) planes[c][i];
+                        buffer.write(at, v, 0, n);
+                    }
+                }
+            }
+            return nc * planeBytes;
         }
 
         /** Writes one component of the tile at {@code offset}; the component keeps every (dx,dy)-th full-resolution sample. */

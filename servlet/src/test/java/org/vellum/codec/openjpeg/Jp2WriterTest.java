@@ -130,6 +130,27 @@ class Jp2WriterTest {
     }
 
     @Test
+    void aLargeSingleTileIsReadInBandsAndComesBackExact() throws Exception {
+        // 1100x1000 > BAND_PIXELS: the source is asked for bands of rows, never for the whole tile.
+        int w = 1100;
+        int h = 1000;
+        assertTrue((long) w * h > Jp2Writer.BAND_PIXELS);
+        int[] tallest = {0};
+        PixelSource texture = Fixtures.source(Fixtures::texture, 8);
+        PixelSource counting = (x, y, rw, rh, planes) -> {
+            tallest[0] = Math.max(tallest[0], rh);
+            texture.read(x, y, rw, rh, planes);
+        };
+        Path f = dir.resolve("banded.jp2");
+        Jp2Writer.write(f, w, h, 3, 8, false, Fixtures.lossless(5, 0), counting);
+        assertTrue(tallest[0] < h, "the tallest band read was " + tallest[0] + " rows");
+        try (Jp2Reader r = Jp2Reader.open(f, 0)) {
+            assertEquals(1, r.header().tilesX() * r.header().tilesY());
+            assertArrayEquals(Fixtures.expected(Fixtures::texture, 3, 8, 0, 0, w, h), r.decode(0, 0, w, h, 0).planes());
+        }
+    }
+
+    @Test
     void invalidArgumentsAreRejectedBeforeAnyNativeCall() {
         Path f = dir.resolve("bad.jp2");
         PixelSource none = (x, y, w, h, p) -> { };

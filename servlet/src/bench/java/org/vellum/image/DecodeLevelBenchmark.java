@@ -1,0 +1,92 @@
+package org.vellum.image;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vellum.codec.openjpeg.Jp2ReaderBenchmark;
+import org.vellum.codec.openjpeg.OpenJpegException;
+import org.vellum.codec.openjpeg.Raster;
+import org.vellum.pool.DecoderKey;
+import org.vellum.pool.DecoderPool;
+
+/**
+ * A 256x256 output tile at each resolution level of the 4096x3072 archive-profile image (1024 px codestream tiles,
+ * 8 layers, 9/7): {@code decode} is the area decode alone through the pooled reader (the server's path), and
+ * {@code decodeConvertEncode} adds what the server does next for a plain tile: samples to packed pixels and JPEG
+ * (quality 75, TurboJPEG). The latter is the floor a served tile's time is compared with (issue 7: within 1.3x).
+ * At reduce 4 the tile is the whole image (256x192). Tiles cycle over 8 positions spread over the grid.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class DecodeLevelBenchmark {
+    static final int TILE = 256;
+
+    @Param({"0", "1", "2", "3", "4"})
+    public int reduce;
+
+    private DecoderPool pool;
+    private DecoderKey key;
+    private int[][] positions;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, OpenJpegException {
+        pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
+        key = new DecoderKey(Jp2ReaderBenchmark.fixture(), 0);
+        int span = TILE << reduce;
+        int cols = Math.max(1, (Jp2ReaderBenchmark.WIDTH + span - 1) / span);
+        int rows = Math.max(1, (Jp2ReaderBenchmark.HEIGHT + span - 1) / span);
+        int n = Math.min(8, cols * rows);
+        positions = new int[n][];
+        for (int i = 0; i < n; i++) {
+            int t = (int) ((long) i * 7 * cols * rows / n % (cols * rows));
+            int x = t % cols * span;
+            int y = t / cols * span;
+            positions[i] = new int[] {x, y, Math.min(span, Jp2ReaderBenchmark.WIDTH - x),
+                Math.min(span, Jp2ReaderBenchmark.HEIGHT - y)};
+        }
+        pool.withDecoder(key, r -> r.header());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public Raster decode() throws OpenJpegException {
+        int[] p = nextPosition();
+        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[3], reduce));
+    }
+
+    @Benchmark
+    public byte[] decodeConvertEncode() throws OpenJpegException, IOException {
+        Raster raster = decode();
+        Pixels pixels = Pixels.of(raster.toImage(), 3);
+        return Encoders.encode(pixels, OutputFormat.JPEG, 75);
+    }
+
+    private int[] nextPosition() {
+        int[] p = positions[next];
+        next = (next + 1) % positions.length;
+        return p;
+    }
+}
