@@ -468,8 +468,10 @@ public final class Jp2Reader implements AutoCloseable {
                 if (lib.opj_decoder_set_strict_mode(codec, 1) == 0) {
                     throw failure("opj_decoder_set_strict_mode");
                 }
-                // One thread per codec: a server parallelises across requests instead.
-                lib.opj_codec_set_threads(codec, 1);
+                // No worker threads: decode on the calling (pool) thread. 1 would start a native worker per codec and
+                // hand it every decode (one thread created and joined per window decode); the server parallelises
+                // across requests instead. 0 also overrides an OPJ_NUM_THREADS in the environment.
+                lib.opj_codec_set_threads(codec, 0);
                 stream = lib.opj_stream_create_file_stream(file.toString(), STREAM_BUFFER, 1);
                 if (stream == null) {
                     throw failure("opening the file stream");
