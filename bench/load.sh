@@ -11,6 +11,7 @@
 # A full run of the defaults takes about 5 minutes. Every process it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/bench/iipsrv.sh"
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-"4 16"}
@@ -63,38 +64,7 @@ env -u FILESYSTEM_PREFIX -u FILESYSTEM_SUFFIX -u PORT -u URI_MAP -u CORS \
 pids+=($!)
 
 # --- iipsrv 1.1: 2 FastCGI processes behind nginx (like ReferenceIipsrv, which the tests use) ----------------------
-mkdir -p "$work/tmp"
-cat >"$work/nginx.conf" <<CONF
-$([ "$(id -u)" -eq 0 ] && echo "user root;")
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $work/error.log;
-pid $work/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp; fastcgi_temp_path $work/tmp; proxy_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:$hport;
-    location $FCGI_PATH {
-      # No upstream keepalive: a kept connection would tie up one of the two single-threaded iipsrv processes.
-      fastcgi_pass 127.0.0.1:$fport;
-      fastcgi_param QUERY_STRING \$query_string;
-      fastcgi_param REQUEST_METHOD \$request_method; fastcgi_param REQUEST_URI \$request_uri;
-      fastcgi_param SERVER_NAME \$server_name; fastcgi_param SERVER_PORT \$server_port;
-      fastcgi_param SERVER_PROTOCOL \$server_protocol; fastcgi_param HTTP_HOST \$http_host;
-    }
-  }
-}
-CONF
-# A clean environment: MAX_IMAGE_CACHE_SIZE=0 so iipsrv's tile cache never answers from memory.
-env -i PATH="$PATH" FILESYSTEM_PREFIX="$(cd "$images" && pwd -P)/" VERBOSITY=0 LOGFILE="$work/iipsrv.log" \
-  MAX_IMAGE_CACHE_SIZE=0 MAX_LAYERS=-1 JPEG_QUALITY=75 MAX_CVT=5000 \
-  spawn-fcgi -a 127.0.0.1 -p "$fport" -F 2 -P "$work/fcgi.pid" -- "$IIPSRV" >"$work/spawn-fcgi.log" 2>&1
-nginx -p "$work" -e "$work/error.log" -c "$work/nginx.conf" >"$work/nginx.log" 2>&1 &
-pids+=($!)
+start_iipsrv "$work" "$images" "$hport" "$fport" 2
 
 # --- wait for both (Vellum may first spend a minute making the demo image) ---------------------------------------
 wait_for() {  # name url seconds

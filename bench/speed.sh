@@ -16,6 +16,7 @@
 # here is stopped on exit. A full run takes about 5 minutes, plus making the images on first use (about 10 minutes).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/bench/iipsrv.sh"
 SIZE=${SIZE:-full}
 DURATION=${DURATION:-12}
 WARMUP=${WARMUP:-4}
@@ -93,37 +94,7 @@ vpid=$!
 pids+=("$vpid")
 start_ns=$(date +%s%N)
 
-mkdir -p "$run_dir/tmp"
-cat >"$run_dir/nginx.conf" <<CONF
-$([ "$(id -u)" -eq 0 ] && echo "user root;")
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $run_dir/error.log;
-pid $run_dir/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $run_dir/tmp; fastcgi_temp_path $run_dir/tmp; proxy_temp_path $run_dir/tmp;
-  uwsgi_temp_path $run_dir/tmp; scgi_temp_path $run_dir/tmp;
-  server {
-    listen 127.0.0.1:$hport;
-    location $FCGI_PATH {
-      # No upstream keepalive: a kept connection would tie up one of the single-threaded iipsrv processes.
-      fastcgi_pass 127.0.0.1:$fport;
-      fastcgi_param QUERY_STRING \$query_string;
-      fastcgi_param REQUEST_METHOD \$request_method; fastcgi_param REQUEST_URI \$request_uri;
-      fastcgi_param SERVER_NAME \$server_name; fastcgi_param SERVER_PORT \$server_port;
-      fastcgi_param SERVER_PROTOCOL \$server_protocol; fastcgi_param HTTP_HOST \$http_host;
-    }
-  }
-}
-CONF
-env -i PATH="$PATH" FILESYSTEM_PREFIX="$images/" VERBOSITY=0 LOGFILE="$run_dir/iipsrv.log" \
-  MAX_IMAGE_CACHE_SIZE=0 MAX_LAYERS=-1 JPEG_QUALITY=75 \
-  spawn-fcgi -a 127.0.0.1 -p "$fport" -F "$PROCESSES" -P "$run_dir/fcgi.pid" -- "$IIPSRV" >"$run_dir/spawn-fcgi.log" 2>&1
-nginx -p "$run_dir" -e "$run_dir/error.log" -c "$run_dir/nginx.conf" >"$run_dir/nginx.log" 2>&1 &
-pids+=($!)
+start_iipsrv "$run_dir" "$images" "$hport" "$fport" "$PROCESSES"
 
 code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
 wait_for() {  # name url seconds status: until it answers with that status (the probes touch no image)

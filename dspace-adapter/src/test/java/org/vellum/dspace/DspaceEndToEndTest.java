@@ -43,19 +43,12 @@ class DspaceEndToEndTest {
         rest = new FakeDspaceRest();
         Path store = Files.createDirectories(tmp.resolve("assetstore"));
         UUID original = db.bundle(db.item("123456789/100", false, true, true), "ORIGINAL");
-        String id = DspaceFixture.internalId();
-        file = DspaceFixture.writeJp2(store, id, W, H);
-        page = db.jp2(original, 0, id, 0);
-        db.policy(page, DspaceFixture.ANONYMOUS, null, null);
-        String rid = DspaceFixture.internalId();
-        DspaceFixture.writeJp2(store, rid, 300, 200);
-        restricted = db.jp2(original, 1, rid, 0);
-        db.policy(restricted, DspaceFixture.LIBRARIANS, null, null);
+        DspaceFixture.Page open = db.page(original, 0, store, W, H, DspaceFixture.ANONYMOUS);
+        page = open.uuid();
+        file = open.file();
+        restricted = db.page(original, 1, store, 300, 200, DspaceFixture.LIBRARIANS).uuid();
         rest.contents.put(restricted, new FakeDspaceRest.Content(new byte[] {0}, "r", "librarian-jwt"));
-        String pid = DspaceFixture.internalId();
-        DspaceFixture.writeJp2(store, pid, 300, 200);
-        privateToIip = db.jp2(original, 2, pid, 0);
-        db.policy(privateToIip, DspaceFixture.LIBRARIANS, null, null);
+        privateToIip = db.page(original, 2, store, 300, 200, DspaceFixture.LIBRARIANS).uuid();
         rest.contents.put(privateToIip, new FakeDspaceRest.Content(new byte[] {0}, "p", "iip-session"));
         resolver = DspaceResolver.create(new DspaceSettings(db.jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5),
                 Map.of(0, store), rest.serverUrl(), tmp.resolve("cache"), 1L << 20, true, "Anonymous",

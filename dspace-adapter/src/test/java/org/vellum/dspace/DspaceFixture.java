@@ -135,6 +135,19 @@ public final class DspaceFixture implements AutoCloseable {
         return bitstream(bundle, order, internalId, store, JP2_FORMAT, false);
     }
 
+    /** A JPEG 2000 bitstream in the store and the database. */
+    public record Page(UUID uuid, Path file) {
+    }
+
+    /** A w x h JPEG 2000 written into the store, its bitstream at {@code order} in the bundle, readable by one group. */
+    public Page page(UUID bundle, int order, Path store, int w, int h, UUID readers) throws IOException, SQLException {
+        String id = internalId();
+        Path file = writeJp2(store, id, w, h);
+        UUID uuid = jp2(bundle, order, id, 0);
+        policy(uuid, readers, null, null);
+        return new Page(uuid, file);
+    }
+
     /** A READ policy from {@code start} (null: always) to {@code end} (null: for ever). */
     public void policy(UUID object, UUID group, LocalDate start, LocalDate end) throws SQLException {
         update("INSERT INTO resourcepolicy (policy_id, action_id, start_date, end_date, rptype, epersongroup_id,"

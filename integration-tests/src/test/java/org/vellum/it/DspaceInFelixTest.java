@@ -62,14 +62,8 @@ class DspaceInFelixTest {
         db = new DspaceFixture();
         Path store = Files.createDirectories(tmp.resolve("assetstore"));
         UUID original = db.bundle(db.item("123456789/7", false, true, true), "ORIGINAL");
-        String id = DspaceFixture.internalId();
-        DspaceFixture.writeJp2(store, id, W, H);
-        page = db.jp2(original, 0, id, 0);
-        db.policy(page, DspaceFixture.ANONYMOUS, null, null);
-        String rid = DspaceFixture.internalId();
-        DspaceFixture.writeJp2(store, rid, 300, 200);
-        restricted = db.jp2(original, 1, rid, 0);
-        db.policy(restricted, DspaceFixture.LIBRARIANS, null, null);
+        page = db.page(original, 0, store, W, H, DspaceFixture.ANONYMOUS).uuid();
+        restricted = db.page(original, 1, store, 300, 200, DspaceFixture.LIBRARIANS).uuid();
 
         felix = FelixRuntime.start(tmp.resolve("felix-cache"));
         felix.configure("org.vellum", Map.of("filesystemPrefix", images.toString()));

@@ -1,0 +1,41 @@
+# Sourced by bench/load.sh and bench/speed.sh: the reference iipsrv 1.1 behind nginx on loopback, as ReferenceIipsrv
+# in the tests runs it.
+#
+# start_iipsrv DIR IMAGES HTTP_PORT FCGI_PORT PROCESSES: writes DIR/nginx.conf, spawns PROCESSES iipsrv FastCGI
+# processes (pids in DIR/fcgi.pid) and starts nginx in the background; appends nginx's pid to the caller's pids array.
+# Expects IIPSRV (the binary) and FCGI_PATH (the URL path, e.g. /fcgi-bin/iipsrv.fcgi) to be set.
+start_iipsrv() {
+  local dir=$1 images=$2 hport=$3 fport=$4 processes=$5
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<CONF
+$([ "$(id -u)" -eq 0 ] && echo "user root;")
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $dir/error.log;
+pid $dir/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp; fastcgi_temp_path $dir/tmp; proxy_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp; scgi_temp_path $dir/tmp;
+  server {
+    listen 127.0.0.1:$hport;
+    location $FCGI_PATH {
+      # No upstream keepalive: a kept connection would tie up one of the single-threaded iipsrv processes.
+      fastcgi_pass 127.0.0.1:$fport;
+      fastcgi_param QUERY_STRING \$query_string;
+      fastcgi_param REQUEST_METHOD \$request_method; fastcgi_param REQUEST_URI \$request_uri;
+      fastcgi_param SERVER_NAME \$server_name; fastcgi_param SERVER_PORT \$server_port;
+      fastcgi_param SERVER_PROTOCOL \$server_protocol; fastcgi_param HTTP_HOST \$http_host;
+    }
+  }
+}
+CONF
+  # A clean environment: MAX_IMAGE_CACHE_SIZE=0 so iipsrv's tile cache never answers from memory.
+  env -i PATH="$PATH" FILESYSTEM_PREFIX="$(cd "$images" && pwd -P)/" VERBOSITY=0 LOGFILE="$dir/iipsrv.log" \
+    MAX_IMAGE_CACHE_SIZE=0 MAX_LAYERS=-1 JPEG_QUALITY=75 MAX_CVT=5000 \
+    spawn-fcgi -a 127.0.0.1 -p "$fport" -F "$processes" -P "$dir/fcgi.pid" -- "$IIPSRV" >"$dir/spawn-fcgi.log" 2>&1
+  nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/nginx.log" 2>&1 &
+  pids+=($!)
+}
