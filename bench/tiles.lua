@@ -6,17 +6,8 @@
 -- (a viewer asks for about as many tiles at each level as it zooms through), then a tile of that level uniformly.
 -- Level sizes are floored as iipsrv 1.1 does, so every tile exists on both servers. A thread stops after MAX
 -- responses (a safety bound). done() prints one machine-readable RESULT line, as bench/paths.lua does.
-local paths = {}
-local i = 0
-local count = 0
-local max = 0
-local threads = {}
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "cycle.lua")
 local LIST = 50000
-
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
-end
 
 function init(args)
   local prefix = args[1]
@@ -37,22 +28,4 @@ function init(args)
     local l = levels[math.random(1, #levels)]
     paths[k] = string.format("%s&JTL=%d,%d", prefix, l[1], math.random(0, l[2] - 1))
   end
-end
-
-function request()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-
-function response(status, headers, body)
-  count = count + 1
-  if count >= max then wrk.thread:stop() end
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  -- requests, duration (us), p50, p99, mean (us), non-2xx/3xx answers, socket errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), latency.mean, e.status,
-    e.connect + e.read + e.write + e.timeout))
 end
