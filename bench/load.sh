@@ -11,7 +11,7 @@
 # A full run of the defaults takes about 5 minutes. Every process it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-. "$root/bench/iipsrv.sh"
+. "$root/bench/common.sh"
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-"4 16"}
@@ -23,27 +23,9 @@ FCGI_PATH=/fcgi-bin/iipsrv.fcgi   # Vellum answers IIP at this path too, so both
 "$root/bin/install-deps" test
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/vellum-load.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}" $(cat "$work/fcgi.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${pids[@]}" $(cat "$work/fcgi.pid" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_start_dir load
+work=$bench_dir
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ " ${taken:-} " == *" $p "* ]] && continue
-    ss -Htln "sport = :$p" | grep -q . || { taken="${taken:-} $p"; echo "$p"; return; }
-  done
-}
 vport=$(free_port); hport=$(free_port); fport=$(free_port)
 
 # --- Vellum (builds itself on first use; without BENCH_IMAGES it serves demo/ and makes demo.jp2 there) -------------

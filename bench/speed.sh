@@ -16,7 +16,7 @@
 # here is stopped on exit. A full run takes about 5 minutes, plus making the images on first use (about 10 minutes).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-. "$root/bench/iipsrv.sh"
+. "$root/bench/common.sh"
 SIZE=${SIZE:-full}
 DURATION=${DURATION:-12}
 WARMUP=${WARMUP:-4}
@@ -41,19 +41,9 @@ esac
 "$root/bin/install-deps" test
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-run_dir=$(mktemp -d "${TMPDIR:-/tmp}/vellum-speed.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}" $(cat "$run_dir/fcgi.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${pids[@]}" $(cat "$run_dir/fcgi.pid" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$run_dir"
-}
-trap cleanup EXIT
+bench_start_dir speed
+run_dir=$bench_dir
 trap 'echo "speed.sh: a command failed at line $LINENO" >&2' ERR
-trap 'exit 130' INT TERM
 
 # --- 1. images --------------------------------------------------------------------------------------------------
 echo "Building Vellum and the benchmark classes if needed..." >&2
@@ -75,18 +65,11 @@ done
 big=$(read -r n _ <<<"${set_images[2]}"; echo "$n")
 
 # --- 2. servers -------------------------------------------------------------------------------------------------
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ " ${taken:-} " == *" $p "* ]] && continue
-    ss -Htln "sport = :$p" | grep -q . || { taken="${taken:-} $p"; echo "$p"; return; }
-  done
-}
 vport=$(free_port); hport=$(free_port); fport=$(free_port)
 
-# Same output settings on both sides: quality 75, all quality layers, no tile cache (iipsrv: MAX_IMAGE_CACHE_SIZE=0;
-# Vellum has none on this branch; MAX_IMAGE_CACHE_SIZE=0 is passed in case a later Vellum reads it).
+# Same output settings on both sides: quality 75, all quality layers, no cache of encoded tiles (MAX_IMAGE_CACHE_SIZE=0
+# on both). Vellum keeps its whole small levels decoded (LEVEL_CACHE_SIZE, part of how it decodes); run with
+# LEVEL_CACHE_SIZE=0 in the environment to measure without them.
 env -u FILESYSTEM_PREFIX -u FILESYSTEM_SUFFIX -u PORT -u URI_MAP -u CORS \
   JAVA_OPTS="-Xmx$HEAP ${JAVA_OPTS:-}" JPEG_QUALITY=75 MAX_LAYERS=-1 MAX_IMAGE_CACHE_SIZE=0 VERBOSITY=1 \
   "$root/bin/vellum" --images "$images" --port "$vport" --host 127.0.0.1 >"$run_dir/vellum.log" 2>&1 &

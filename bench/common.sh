@@ -1,5 +1,33 @@
-# Sourced by bench/load.sh and bench/speed.sh: the reference iipsrv 1.1 behind nginx on loopback, as ReferenceIipsrv
-# in the tests runs it.
+# Sourced by bench/load.sh and bench/speed.sh: a scratch folder cleaned up on exit, free loopback ports, and the
+# reference iipsrv 1.1 behind nginx on loopback, as ReferenceIipsrv in the tests runs it.
+
+# bench_start_dir NAME: a fresh folder in $bench_dir; on exit every process in the pids array (and in
+# $bench_dir/fcgi.pid) is stopped and the folder removed.
+bench_start_dir() {
+  bench_dir=$(mktemp -d "${TMPDIR:-/tmp}/vellum-$1.XXXXXX")
+  pids=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  local p
+  for p in "${pids[@]}" $(cat "$bench_dir/fcgi.pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]}" $(cat "$bench_dir/fcgi.pid" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$bench_dir"
+}
+
+# free_port: a loopback TCP port nobody listens on and this script has not handed out yet.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    [[ " ${taken:-} " == *" $p "* ]] && continue
+    ss -Htln "sport = :$p" | grep -q . || { taken="${taken:-} $p"; echo "$p"; return; }
+  done
+}
 #
 # start_iipsrv DIR IMAGES HTTP_PORT FCGI_PORT PROCESSES: writes DIR/nginx.conf, spawns PROCESSES iipsrv FastCGI
 # processes (pids in DIR/fcgi.pid) and starts nginx in the background; appends nginx's pid to the caller's pids array.
