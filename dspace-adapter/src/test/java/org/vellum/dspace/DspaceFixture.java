@@ -21,6 +21,11 @@ import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.vellum.http.RequestContext;
+import org.vellum.source.ForbiddenPathException;
+import org.vellum.source.ImageNotFoundException;
+import org.vellum.source.ImageResolver;
+import org.vellum.source.ResolverException;
 import org.vellum.testing.Fixtures;
 
 /**
@@ -153,6 +158,20 @@ public final class DspaceFixture implements AutoCloseable {
         update("INSERT INTO resourcepolicy (policy_id, action_id, start_date, end_date, rptype, epersongroup_id,"
                         + " dspace_object) VALUES (?, 0, ?, ?, 'TYPE_CUSTOM', ?, ?)", ids.incrementAndGet(),
                 start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end), group, object);
+    }
+
+    /** The HTTP status a resolver's answer for {@code id} becomes: 200 found, 404 not found, else its own. */
+    public static int status(ImageResolver resolver, String id, RequestContext ctx) {
+        try {
+            resolver.resolve(id, ctx);
+            return 200;
+        } catch (ImageNotFoundException e) {
+            return 404;
+        } catch (ForbiddenPathException e) {
+            return 403;
+        } catch (ResolverException e) {
+            return e.status();
+        }
     }
 
     /** A fresh DSpace-style internal id: a long decimal string. */

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.vellum.source.ImageNotFoundException;
 import org.vellum.source.ResolvedImage;
 import org.vellum.source.ResolverException;
 
@@ -110,14 +109,7 @@ class DspaceResolverTest {
     }
 
     private int status(String identifier) {
-        try {
-            resolver.resolve(identifier);
-            return 200;
-        } catch (ImageNotFoundException e) {
-            return 404;
-        } catch (ResolverException e) {
-            return e.status();
-        }
+        return DspaceFixture.status(resolver, identifier, null);
     }
 
     @Test

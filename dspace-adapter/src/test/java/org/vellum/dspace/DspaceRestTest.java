@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.vellum.http.RequestContext;
-import org.vellum.source.ImageNotFoundException;
 import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
 
 /**
  * Bitstreams not on local disk come through DSpace's REST API once, into a bounded cache; restricted bitstreams are
@@ -85,14 +83,7 @@ class DspaceRestTest {
     }
 
     private static int status(DspaceResolver r, String id, RequestContext ctx) {
-        try {
-            r.resolve(id, ctx);
-            return 200;
-        } catch (ImageNotFoundException e) {
-            return 404;
-        } catch (ResolverException e) {
-            return e.status();
-        }
+        return DspaceFixture.status(r, id, ctx);
     }
 
     @Test

@@ -34,13 +34,18 @@ public final class SpeedImages {
         Jp2EncodeOptions options = Jp2EncodeOptions.archive().withTileSize(args[3].equals("single") ? 0 : 1024);
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         long start = System.nanoTime();
-        Jp2Writer.write(partial, w, h, 3, 8, false, options, (x, y, rw, rh, planes) -> draw(w, h, x, y, rw, rh, planes));
+        Jp2Writer.write(partial, w, h, 3, 8, false, options, (x, y, rw, rh, planes) -> draw(w, h, 7, 37.0, x, y, rw, rh, planes));
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.printf("%s: %dx%d %s, %.1f MB in %.0f s%n", target, w, h, args[3], Files.size(target) / 1e6,
                 (System.nanoTime() - start) / 1e9);
     }
 
-    static void draw(int width, int height, int x, int y, int w, int h, int[][] planes) {
+    /**
+     * Rows of the picture for {@link Jp2Writer}: gradients across the width and height, rings of {@code ringPeriod}
+     * pixels around the centre, and deterministic noise of {@code noiseMask} levels (more noise compresses less).
+     */
+    public static void draw(int width, int height, int noiseMask, double ringPeriod, int x, int y, int w, int h,
+                            int[][] planes) {
         double cx = width / 2.0;
         double cy = height / 2.0;
         for (int r = 0; r < h; r++) {
@@ -48,8 +53,8 @@ public final class SpeedImages {
             for (int q = 0; q < w; q++) {
                 int px = x + q;
                 int i = r * w + q;
-                int noise = hash(px, py) & 7;
-                double ring = 0.5 + 0.5 * Math.sin(Math.hypot(px - cx, py - cy) / 37.0);
+                int noise = hash(px, py) & noiseMask;
+                double ring = 0.5 + 0.5 * Math.sin(Math.hypot(px - cx, py - cy) / ringPeriod);
                 planes[0][i] = clamp((int) ((long) px * 200 / width) + noise);
                 planes[1][i] = clamp((int) ((long) py * 200 / height) + noise);
                 planes[2][i] = clamp((int) (ring * 220) + (noise >> 1));

@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.vellum.bench.SpeedImages;
 import org.vellum.pool.DecoderKey;
 import org.vellum.pool.DecoderPool;
 
@@ -112,28 +113,6 @@ public class Jp2ReaderBenchmark {
 
     /** Gradients, rings and deterministic noise: compresses like a photograph, not like a flat test card. */
     static void draw(int x, int y, int w, int h, int[][] planes) {
-        for (int r = 0; r < h; r++) {
-            for (int q = 0; q < w; q++) {
-                int px = x + q;
-                int py = y + r;
-                int i = r * w + q;
-                int noise = hash(px, py) & 31;
-                double ring = 0.5 + 0.5 * Math.sin(Math.hypot(px - WIDTH / 2.0, py - HEIGHT / 2.0) / 23.0);
-                planes[0][i] = clamp(px * 200 / WIDTH + noise);
-                planes[1][i] = clamp(py * 200 / HEIGHT + noise);
-                planes[2][i] = clamp((int) (ring * 220) + (noise >> 1));
-            }
-        }
-    }
-
-    private static int hash(int x, int y) {
-        int v = x * 0x9E3779B1 ^ y * 0x85EBCA77;
-        v ^= v >>> 15;
-        v *= 0x2C1B3C6D;
-        return v ^ v >>> 13;
-    }
-
-    private static int clamp(int v) {
-        return Math.max(0, Math.min(255, v));
+        SpeedImages.draw(WIDTH, HEIGHT, 31, 23.0, x, y, w, h, planes);
     }
 }
