@@ -8,7 +8,7 @@
 #  4. warms both, then drives each with the same random JTL tile sequence (wrk + bench/tiles.lua, fixed seed, all
 #     levels) at 1, 8 and 32 connections, per image;
 #  5. prints tiles/s, p50 and p99 per server and the ratio Vellum/iipsrv, the first-tile times, and Vellum's peak RSS
-#     and peak heap use.
+#     (over the run and while serving each image; the big image is served first) and peak heap use.
 # Settings (environment): SIZE full|small (small: 2000x1500, 4000x3000 and 3000x10800, for a quick check),
 # DURATION seconds per cell (12), WARMUP seconds per server and image (4), CONNECTIONS ("1 8 32"), THREADS wrk threads
 # (2, fewer when there are fewer connections), HEAP Vellum's -Xmx (256m), PROCESSES iipsrv processes (nproc),
@@ -144,8 +144,11 @@ alive() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$run_dir/results.txt
 : >"$results"
-for spec in "${set_images[@]}"; do
+# The big tiled image first: the memory read after it is then its own, not what the single-tile images left behind.
+for spec in "${set_images[2]}" "${set_images[0]}" "${set_images[1]}"; do
   read -r name _ <<<"$spec"
+  # Peak RSS per image: writing 5 to clear_refs resets VmHWM (Linux 4.0+; if refused, the peak is the run's so far).
+  echo 5 >"/proc/$vpid/clear_refs" 2>/dev/null && hwm_reset=yes || hwm_reset=no
   # Every server must answer a sample of the sequence before anything is timed.
   for base in "http://127.0.0.1:$vport" "http://127.0.0.1:$hport"; do
     for jtl in "0,0" "1,0"; do
@@ -162,14 +165,13 @@ for spec in "${set_images[@]}"; do
       alive
     done
   done
-  # VmHWM only grows: its value after each image shows which image raised the peak.
-  echo "$name $(awk '/^VmHWM/ {h = $2} /^VmRSS/ {r = $2} END {print int(h / 1024), int(r / 1024)}' "/proc/$vpid/status")" \
+  echo "$name $hwm_reset $(awk '/^VmHWM/ {h = $2} /^VmRSS/ {r = $2} END {print int(h / 1024), int(r / 1024)}' "/proc/$vpid/status")" \
     >>"$run_dir/memory.txt"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 5. report ----------------------------------------------------------------------------------------------------
-rss_peak=$(awk '/^VmHWM/ {print $2}' "/proc/$vpid/status" 2>/dev/null || echo 0)
+rss_peak=$(awk '{ if ($3 > m) m = $3 } END { print m * 1024 }' "$run_dir/memory.txt")   # KB, the largest per-image peak
 rss_now=$(awk '/^VmRSS/ {print $2}' "/proc/$vpid/status" 2>/dev/null || echo 0)
 heap_peak=$(awk '$1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) m = u } END { printf "%.0f", m / 1024 }' \
   "$run_dir/jstat.txt" 2>/dev/null || echo "?")
@@ -211,6 +213,10 @@ for f in "${first[@]}"; do
 done
 echo
 echo "Vellum memory: peak RSS $((rss_peak / 1024)) MB (now $((rss_now / 1024)) MB), peak heap used ${heap_peak} MB of -Xmx$HEAP."
-while read -r name hwm rss; do
-  echo "  after $name: peak RSS so far $hwm MB, RSS $rss MB"
+while read -r name reset hwm rss; do
+  if [ "$reset" = yes ]; then
+    echo "  $name: peak RSS while serving it $hwm MB, RSS after it $rss MB"
+  else
+    echo "  after $name: peak RSS so far $hwm MB, RSS $rss MB"
+  fi
 done <"$run_dir/memory.txt"

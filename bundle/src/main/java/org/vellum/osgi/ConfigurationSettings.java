@@ -39,6 +39,7 @@ final class ConfigurationSettings {
         NAMES.put("maxImageCacheSize", "MAX_IMAGE_CACHE_SIZE");
         NAMES.put("memcachedServers", "MEMCACHED_SERVERS");
         NAMES.put("levelCacheSize", "LEVEL_CACHE_SIZE");
+        NAMES.put("poolMaxNativeSize", "POOL_MAX_NATIVE_SIZE");
         NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
     }
 

@@ -57,7 +57,7 @@ public @interface VellumConfiguration {
             + "0: max(8, 4 x cores)")
     int poolMaxTotal() default 0;
 
-    @AttributeDefinition(description = "POOL_MAX_PER_FILE: decoders open at once for one file")
+    @AttributeDefinition(description = "POOL_MAX_PER_FILE: decoders of one file in use at once (a single-tile file keeps this many open per level)")
     int poolMaxPerFile() default 4;
 
     @AttributeDefinition(description = "POOL_IDLE_SECONDS: an idle decoder is closed after this")
@@ -90,6 +90,10 @@ public @interface VellumConfiguration {
     @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory in MB (of 1024000 bytes) for whole decoded small "
             + "resolution levels (up to 1 megapixel each), cut into tiles; -1: a sixteenth of the heap, 4-64 MB; 0 off")
     double levelCacheSize() default -1;
+
+    @AttributeDefinition(description = "POOL_MAX_NATIVE_SIZE: native memory in MB (of 1024000 bytes) the open decoders "
+            + "may hold, estimated, before the longest-idle are closed (a single-tile decoder keeps its whole codestream)")
+    double poolMaxNativeSize() default 512;
 
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)

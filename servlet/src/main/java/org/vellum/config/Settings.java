@@ -21,7 +21,7 @@ import java.util.Map;
  * @param uriMap             URI_MAP: {@code prefix=>protocol}, empty for none
  * @param verbosity          VERBOSITY 0..6
  * @param poolMaxTotal       POOL_MAX_TOTAL: decoders open at once, all files
- * @param poolMaxPerFile     POOL_MAX_PER_FILE: decoders open at once for one file
+ * @param poolMaxPerFile     POOL_MAX_PER_FILE: decoders of one file in use at once (and open per level of a single-tile file)
  * @param poolIdleSeconds    POOL_IDLE_SECONDS: an idle decoder is closed after this long
  * @param maxDecodePixels    MAX_DECODE_PIXELS: largest area one decode step may produce (memory guard)
  * @param iiifPrefix         IIIF_PREFIX: path of the IIIF endpoints ({@code <prefix>/3/…}, {@code <prefix>/2/…})
@@ -34,6 +34,9 @@ import java.util.Map;
  * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
  * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded small resolution levels, in the same MB;
  *                           0 turns it off (not an iipsrv setting)
+ * @param poolMaxNativeSize  POOL_MAX_NATIVE_SIZE: native memory, in the same MB, the open decoders may hold (estimated)
+ *                           before idle ones are closed; a single-tile decoder holds its whole codestream (not an
+ *                           iipsrv setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -58,7 +61,8 @@ public record Settings(
         double maxImageCacheSize,
         String memcachedServers,
         int memcachedTimeout,
-        double levelCacheSize) {
+        double levelCacheSize,
+        double poolMaxNativeSize) {
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -67,7 +71,7 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize());
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 512);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -100,7 +104,8 @@ public record Settings(
                 Math.max(0, doubleOf(env, "MAX_IMAGE_CACHE_SIZE", d.maxImageCacheSize)),
                 env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
                 Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)),
-                levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)));
+                levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
+                Math.max(0, doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.poolMaxNativeSize)));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -123,7 +128,7 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize);
+                memcachedServers, memcachedTimeout, levelCacheSize, poolMaxNativeSize);
     }
 
     /** A sixteenth of the heap, between 4 and 64 MB: 16 MB under -Xmx256m. */
@@ -134,6 +139,11 @@ public record Settings(
     /** Negative (the OSGi configuration's "unset"): the default. */
     private static double levelCacheSizeOf(double v) {
         return v < 0 ? defaultLevelCacheSize() : v;
+    }
+
+    /** POOL_MAX_NATIVE_SIZE in bytes. */
+    public long poolMaxNativeBytes() {
+        return (long) (poolMaxNativeSize * CACHE_MB);
     }
 
     /** LEVEL_CACHE_SIZE in bytes. */

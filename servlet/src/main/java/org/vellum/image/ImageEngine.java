@@ -104,7 +104,7 @@ public final class ImageEngine {
             ImageInfo cached = infoCache.get(key);
             if (cached != null) return cached;
         }
-        ImageInfo info = withDecoder(image, 0, reader -> {
+        ImageInfo info = withDecoder(image, 0, DecoderKey.ANY_REDUCE, reader -> {
             // A header that no level of which can be decoded within the limits is refused here, not tile by tile.
             long least = reader.minimumNativeSamples();
             if (least > nativeLimit()) {
@@ -271,7 +271,8 @@ public final class ImageEngine {
                     + " pixels at once exceeds MAX_DECODE_PIXELS");
         }
         int bands = info.bands();
-        Raster raster = withDecoder(image, layers, reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
+        int reduce = info.singleTile() ? d : DecoderKey.ANY_REDUCE;
+        Raster raster = withDecoder(image, layers, reduce, reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
         return Pixels.of(raster.toImage(), bands);
     }
 
@@ -293,10 +294,11 @@ public final class ImageEngine {
         return message == null ? "" : message.replace(image.path().toString(), image.identifier());
     }
 
-    private <T> T withDecoder(ResolvedImage image, int layers, DecoderPool.DecoderWork<T> work)
+    /** reduce: the level a single-tile file's decoder is for, or {@link DecoderKey#ANY_REDUCE}. */
+    private <T> T withDecoder(ResolvedImage image, int layers, int reduce, DecoderPool.DecoderWork<T> work)
             throws ImageException {
         try {
-            return pool.withDecoder(new DecoderKey(image.path(), layers), work);
+            return pool.withDecoder(new DecoderKey(image.path(), layers, reduce), work);
         } catch (DecodeLimitException e) {
             throw new ImageException(413, "Cannot decode " + image.identifier() + " at this size: "
                     + hidePath(e.getMessage(), image) + " (MAX_DECODE_PIXELS)", e);

@@ -12,9 +12,11 @@ import org.vellum.codec.openjpeg.Jp2Header;
  * and stored levels below that are hidden.
  *
  * @param storedReductions DWT levels in the file (OpenJPEG's largest usable reduce factor)
+ * @param singleTile       the codestream is one tile (decoded by area, a decoder per level; see DecoderKey)
  */
 public record ImageInfo(int width, int height, int components, int bitsPerChannel, int storedReductions,
-                        int qualityLayers, boolean hasAlpha, Jp2ColorSpace colorSpace, byte[] iccProfile) {
+                        int qualityLayers, boolean hasAlpha, Jp2ColorSpace colorSpace, byte[] iccProfile,
+                        boolean singleTile) {
 
     public static final int TILE_SIZE = 256;
 
@@ -22,7 +24,7 @@ public record ImageInfo(int width, int height, int components, int bitsPerChanne
         int bits = 0;
         for (int p : h.precision()) bits = Math.max(bits, p);
         return new ImageInfo(h.width(), h.height(), h.components(), bits, Math.max(0, h.resolutions() - 1),
-                h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile());
+                h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile(), h.tilesX() * h.tilesY() == 1);
     }
 
     /** Colour bands without alpha: 1 grey or 3 colour (components beyond are extra channels we do not show). */

@@ -2,11 +2,16 @@ package org.vellum.pool;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,8 +34,11 @@ import org.vellum.codec.openjpeg.Jp2Reader;
 import org.vellum.codec.openjpeg.OpenJpegException;
 
 /**
- * Open JPEG 2000 decoders kept ready, keyed by file and layer count, so a tile request skips opening the file
- * and parsing its header. A decoder whose file changed (size or mtime) is not reused; one that failed is destroyed.
+ * Open JPEG 2000 decoders kept ready, keyed by file, layer count and (single-tile files) level, so a tile request skips
+ * opening the file and parsing its header. A decoder whose file changed (size or mtime) is not reused; one that failed
+ * is destroyed. The native memory the decoders hold is bounded: when their estimated total exceeds the budget, the
+ * longest-idle ones are closed (a single-tile decoder keeps its whole codestream, so a few large files could otherwise
+ * hold gigabytes outside the Java heap).
  * <p>
  * Every native call (open, decode, close) runs on the pool's own threads, never on the caller's: JNA leaves
  * per-thread state (Structure's ThreadLocal) on the threads it runs on, which must not be a container's pooled
@@ -45,7 +53,17 @@ public final class DecoderPool implements AutoCloseable {
     private final AtomicLong borrowed = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong invalidated = new AtomicLong();
+    private final AtomicLong nativeBytes = new AtomicLong();
+    private final ConcurrentHashMap<Path, FileTurns> fileTurns = new ConcurrentHashMap<>();
+    /** Native bytes of one decoder of each recently opened file, to size its turns before the next borrow. */
+    private final Map<Path, Long> decoderBytes = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+            return size() > 1024;
+        }
+    });
     private final int maxPerFile;
+    private final long maxNativeBytes;
     private final ThreadPoolExecutor natives;
 
     /** A pooled reader with the identity of the file it opened. */
@@ -53,11 +71,13 @@ public final class DecoderPool implements AutoCloseable {
         private final Jp2Reader reader;
         private final long size;
         private final long lastModified;
+        private final long nativeBytes;
 
         Decoder(Jp2Reader reader, long size, long lastModified) {
             this.reader = reader;
             this.size = size;
             this.lastModified = lastModified;
+            this.nativeBytes = reader.nativeBytes();
         }
 
         public Jp2Reader reader() {
@@ -71,8 +91,18 @@ public final class DecoderPool implements AutoCloseable {
         T apply(Jp2Reader reader) throws OpenJpegException;
     }
 
+    /** A pool without a native memory budget (tests, benchmarks). */
     public DecoderPool(int maxTotal, int maxPerFile, Duration idle) {
+        this(maxTotal, maxPerFile, idle, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxNativeBytes idle decoders are closed, longest idle first, while the open ones hold more than this
+     *                       (estimated); decoders in use are never closed for it
+     */
+    public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes) {
         this.maxPerFile = maxPerFile;
+        this.maxNativeBytes = maxNativeBytes;
         GenericKeyedObjectPoolConfig<Decoder> config = new GenericKeyedObjectPoolConfig<>();
         config.setMaxTotal(maxTotal);
         config.setMaxTotalPerKey(maxPerFile);
@@ -140,25 +170,111 @@ public final class DecoderPool implements AutoCloseable {
     }
 
     private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
-        Decoder decoder = borrow(key);
-        boolean healthy = false;
+        FileTurns turns = takeTurn(key.path());
         try {
-            T result = work.apply(decoder.reader);
-            healthy = true;
-            return result;
-        } finally {
-            if (healthy) {
-                pool.returnObject(key, decoder);
-            } else {
-                invalidate(key, decoder);
+            Decoder decoder = borrow(key);
+            boolean healthy = false;
+            try {
+                T result = work.apply(decoder.reader);
+                healthy = true;
+                return result;
+            } finally {
+                if (healthy) {
+                    pool.returnObject(key, decoder);
+                } else {
+                    invalidate(key, decoder);
+                }
+                keepWithinNativeBudget();
+                if (LOG.isDebugEnabled()) stats();
             }
-            if (LOG.isDebugEnabled()) stats();
+        } finally {
+            endTurn(key.path(), turns);
+        }
+    }
+
+    /**
+     * Decoders of one file in use at once, whatever their level: maxPerFile, and fewer when its decoders are so large
+     * that that many would not fit in the native budget with one to spare ({@link #turnsFor}). The pool bounds each
+     * key; a single-tile file has a key per level, so without this one busy file could take every decoder, and with
+     * more decoders in use than the budget holds, each one returned would be closed at once and the next request
+     * would set up a codec again (measured on a 16000x12000 single-tile file: half the throughput).
+     */
+    private static final class FileTurns {
+        int holders; // guarded by fileTurns.compute
+        private int inUse;
+
+        /** False if no turn came before the deadline; true + 1 in waited[0] if it had to wait. */
+        synchronized boolean enter(int limit, long deadline, boolean[] waited) throws InterruptedException {
+            while (inUse >= limit) {
+                waited[0] = true;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            inUse++;
+            return true;
+        }
+
+        synchronized void leave() {
+            inUse--;
+            notifyAll();
+        }
+    }
+
+    /** How many decoders of the file may be in use at once. */
+    private int turnsFor(Path file) {
+        Long bytes = decoderBytes.get(file);
+        if (bytes == null || bytes <= 0 || maxNativeBytes == Long.MAX_VALUE) return maxPerFile;
+        long fit = maxNativeBytes / bytes;
+        return (int) Math.max(1, Math.min(maxPerFile, fit - 1));
+    }
+
+    private FileTurns takeTurn(Path file) throws OpenJpegException {
+        FileTurns turns = fileTurns.compute(file, (f, t) -> {
+            FileTurns n = t == null ? new FileTurns() : t;
+            n.holders++;
+            return n;
+        });
+        boolean[] waited = new boolean[1];
+        try {
+            if (!turns.enter(turnsFor(file), System.nanoTime() + MAX_WAIT.toNanos(), waited)) {
+                releaseHolder(file);
+                throw new OpenJpegException("No decoder for " + file.getFileName() + " within " + MAX_WAIT.toSeconds()
+                        + " s: " + turnsFor(file) + " are in use");
+            }
+            return turns;
+        } catch (InterruptedException e) {
+            releaseHolder(file);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a decoder", e);
+        } finally {
+            if (waited[0]) waits.incrementAndGet();
+        }
+    }
+
+    private void endTurn(Path file, FileTurns turns) {
+        turns.leave();
+        releaseHolder(file);
+    }
+
+    private void releaseHolder(Path file) {
+        fileTurns.computeIfPresent(file, (f, t) -> --t.holders == 0 ? null : t);
+    }
+
+    /** Closes the longest-idle decoders (of any file) while the open ones hold more native memory than the budget. */
+    private void keepWithinNativeBudget() {
+        while (nativeBytes.get() > maxNativeBytes && pool.getNumIdle() > 0) {
+            long before = pool.getDestroyedCount();
+            pool.clearOldest();
+            long closed = pool.getDestroyedCount() - before;
+            if (closed == 0) break; // the idle ones were borrowed meanwhile
+            LOG.debug("closed {} idle decoders: the open ones held more than {} MB", closed, maxNativeBytes >> 20);
         }
     }
 
     private Decoder borrow(DecoderKey key) throws OpenJpegException {
         borrowed.incrementAndGet();
-        if (pool.getNumActive(key) >= maxPerFile || pool.getNumActive() >= pool.getMaxTotal()) {
+        if (pool.getNumActive() >= pool.getMaxTotal()) {
             waits.incrementAndGet();
         }
         try {
@@ -205,7 +321,7 @@ public final class DecoderPool implements AutoCloseable {
 
     public PoolStats stats() {
         PoolStats stats = new PoolStats(pool.getNumActive(), pool.getNumIdle(), pool.getCreatedCount(),
-                pool.getDestroyedCount(), borrowed.get(), waits.get(), invalidated.get());
+                pool.getDestroyedCount(), borrowed.get(), waits.get(), invalidated.get(), nativeBytes.get());
         LOG.debug("decoder pool {}", stats);
         return stats;
     }
@@ -236,13 +352,17 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    private static final class Factory extends BaseKeyedPooledObjectFactory<DecoderKey, Decoder> {
+    private final class Factory extends BaseKeyedPooledObjectFactory<DecoderKey, Decoder> {
         @Override
         public Decoder create(DecoderKey key) throws Exception {
             BasicFileAttributes before = Files.readAttributes(key.path(), BasicFileAttributes.class);
-            Jp2Reader reader = Jp2Reader.open(key.path(), key.layers());
-            LOG.debug("opened decoder for {} ({} layers)", key.path(), key.layers());
-            return new Decoder(reader, before.size(), before.lastModifiedTime().toMillis());
+            Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()));
+            Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis());
+            nativeBytes.addAndGet(decoder.nativeBytes);
+            decoderBytes.put(key.path(), decoder.nativeBytes);
+            LOG.debug("opened decoder for {} ({} layers, reduce {}, about {} MB native)", key.path(), key.layers(),
+                    key.reduce(), decoder.nativeBytes >> 20);
+            return decoder;
         }
 
         @Override
@@ -265,6 +385,7 @@ public final class DecoderPool implements AutoCloseable {
         @Override
         public void destroyObject(DecoderKey key, PooledObject<Decoder> p) {
             p.getObject().reader.close();
+            nativeBytes.addAndGet(-p.getObject().nativeBytes);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class Vellum implements AutoCloseable {
     public Vellum(Settings settings, ImageResolver resolver) {
         this.settings = settings;
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
-                Duration.ofSeconds(settings.poolIdleSeconds()));
+                Duration.ofSeconds(settings.poolIdleSeconds()), settings.poolMaxNativeBytes());
         this.cache = OutputCache.of(settings);
         this.engine = new ImageEngine(settings, resolver, pool, cache);
     }

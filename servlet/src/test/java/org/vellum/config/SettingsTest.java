@@ -58,6 +58,13 @@ class SettingsTest {
     }
 
     @Test
+    void decodersMayHold512MegabytesOfNativeMemoryUnlessTold() {
+        assertEquals(512 * 1_024_000L, Settings.fromEnvironment(Map.of()).poolMaxNativeBytes());
+        assertEquals(2 * 1_024_000L, env("POOL_MAX_NATIVE_SIZE", "2").poolMaxNativeBytes());
+        assertEquals(0, env("POOL_MAX_NATIVE_SIZE", "-1").poolMaxNativeBytes(), "0: no decoder stays open idle");
+    }
+
+    @Test
     void cacheAndMemcachedSettingsAreReadUnderIipsrvNames() {
         Settings s = env("MAX_IMAGE_CACHE_SIZE", "0.5", "MEMCACHED_SERVERS", " a:11211,b ", "MEMCACHED_TIMEOUT", "60");
         assertEquals(512_000L, s.imageCacheBytes(), "a float, as iipsrv reads it");

@@ -1,5 +1,6 @@
 package org.vellum.pool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +145,46 @@ class DecoderPoolTest {
     }
 
     @Test
+    void aSingleTileFileKeepsADecoderPerLevel() throws Exception {
+        // "other" is one codestream tile; a decoder set up for one reduce serves it without re-reading the codestream
+        int[] reduces = {0, 1, 0, 1, 2, 1, 0, 2};
+        for (int r : reduces) {
+            Raster pooled = pool.withDecoder(new DecoderKey(other, 0, r), reader -> reader.decode(0, 0, 300, 200, r));
+            Raster direct;
+            try (Jp2Reader fresh = Jp2Reader.open(other, 0)) {
+                direct = fresh.decode(0, 0, 300, 200, r);
+            }
+            assertEquals(direct.width(), pooled.width());
+            for (int c = 0; c < direct.planes().length; c++) {
+                assertArrayEquals(direct.planes()[c], pooled.planes()[c], "reduce " + r + ", component " + c);
+            }
+        }
+        PoolStats s = pool.stats();
+        assertEquals(3, s.created(), "one decoder for each of the three levels asked for");
+        assertEquals(3, s.idle());
+    }
+
+    @Test
+    void idleDecodersAreClosedWhileTheOpenOnesHoldMoreThanTheNativeBudget() throws Exception {
+        long one;
+        try (Jp2Reader r = Jp2Reader.open(other, 0)) {
+            one = r.nativeBytes();
+        }
+        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one)) {
+            small.withDecoder(new DecoderKey(other, 0, 0), reader -> reader.decode(0, 0, 64, 64, 0));
+            assertEquals(one, small.stats().nativeBytes());
+            assertEquals(1, small.stats().idle(), "within the budget a decoder stays open");
+            small.withDecoder(new DecoderKey(other, 0, 1), reader -> reader.decode(0, 0, 64, 64, 1));
+            PoolStats s = small.stats();
+            assertEquals(1, s.destroyed(), "the longest-idle decoder was closed to get back within the budget");
+            assertEquals(1, s.idle());
+            assertEquals(one, s.nativeBytes());
+            small.withDecoder(new DecoderKey(other, 0, 1), reader -> reader.decode(0, 0, 64, 64, 1));
+            assertEquals(2, small.stats().created(), "the decoder left open is the one used last");
+        }
+    }
+
+    @Test
     void anIdleDecoderIsClosedAfterTheIdleTime() throws Exception {
         try (DecoderPool shortLived = new DecoderPool(16, 2, Duration.ofSeconds(1))) {
             shortLived.withDecoder(new DecoderKey(grid, 0), reader -> reader.decode(0, 0, 64, 64, 0));
@@ -158,17 +200,20 @@ class DecoderPoolTest {
         }
     }
 
-    @Test
-    void maxPerFileIsRespectedUnderConcurrentBorrowers() throws Exception {
-        DecoderKey key = new DecoderKey(grid, 0);
+    /**
+     * Eight threads borrow five times each, thread t with key keyOf(t), and decode a tile at the key's level (1 for
+     * any) while holding the decoder; returns the most decoders in use at once.
+     */
+    private static int mostInUseAtOnce(DecoderPool pool, IntFunction<DecoderKey> keyOf, Set<Jp2Reader> readers)
+            throws Exception {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
+                DecoderKey key = keyOf.apply(t);
                 done.add(threads.submit(() -> {
                     go.await();
                     for (int i = 0; i < 5; i++) {
@@ -177,7 +222,7 @@ class DecoderPoolTest {
                             most.accumulateAndGet(inside.incrementAndGet(), Math::max);
                             try {
                                 sleep(5);
-                                Raster r = reader.decode(256, 0, 256, 256, 1);
+                                Raster r = reader.decode(0, 0, 256, 256, key.reduce() < 0 ? 1 : key.reduce());
                                 return r.width();
                             } finally {
                                 inside.decrementAndGet();
@@ -192,6 +237,37 @@ class DecoderPoolTest {
         } finally {
             threads.shutdownNow();
         }
+        return most.get();
+    }
+
+    @Test
+    void maxPerFileCountsEveryLevelOfASingleTileFile() throws Exception {
+        // three keys of one file (a decoder per level), two decoders of it in use at most
+        int most = mostInUseAtOnce(pool, t -> new DecoderKey(other, 0, t % 3), ConcurrentHashMap.newKeySet());
+        assertEquals(2, most, "at most 2 decoders of one file at once, and both used");
+        assertEquals(0, pool.stats().active());
+    }
+
+    @Test
+    void aFileWhoseDecodersHardlyFitTheBudgetIsDecodedOneAtATime() throws Exception {
+        long one;
+        try (Jp2Reader r = Jp2Reader.open(other, 0)) {
+            one = r.nativeBytes();
+        }
+        // two fit: one in use and one to spare, so that a returned decoder is not closed at once
+        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one * 5 / 2)) {
+            small.withDecoder(new DecoderKey(other, 0, 0), Jp2Reader::header);
+            int most = mostInUseAtOnce(small, t -> new DecoderKey(other, 0, t % 3), ConcurrentHashMap.newKeySet());
+            assertEquals(1, most);
+            assertTrue(small.stats().nativeBytes() <= one * 5 / 2);
+        }
+    }
+
+    @Test
+    void maxPerFileIsRespectedUnderConcurrentBorrowers() throws Exception {
+        DecoderKey key = new DecoderKey(grid, 0);
+        Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
+        AtomicInteger most = new AtomicInteger(mostInUseAtOnce(pool, t -> key, readers));
         assertTrue(most.get() <= 2, "at most 2 decoders of one file at once, saw " + most.get());
         assertEquals(2, most.get(), "both decoders were used");
         assertTrue(pool.stats().created() <= 2, "created " + pool.stats().created());

@@ -4,8 +4,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 
 /**
- * Raw JNA mapping of the few stdio functions {@link MessageSink} uses to let OpenJPEG write its messages into memory:
- * {@code FILE *} is a {@link Pointer}, {@code size_t}/{@code long} are {@code long}.
+ * Raw JNA mapping of the few stdio functions {@link MessageSink} uses to let OpenJPEG write its messages into memory,
+ * and of glibc's {@code malloc_trim}: {@code FILE *} is a {@link Pointer}, {@code size_t}/{@code long} are {@code long}.
  */
 interface CLibrary extends Library {
     int SEEK_SET = 0;
@@ -25,4 +25,7 @@ interface CLibrary extends Library {
     int fseek(Pointer stream, long offset, int whence);
 
     int fclose(Pointer stream);
+
+    /** glibc only: {@code int malloc_trim(size_t pad)}, hands memory freed inside malloc's arenas back to the system. */
+    int malloc_trim(long pad);
 }

@@ -32,14 +32,17 @@ final class FileCheck {
     private static final int MAX_ICC = 16 << 20;
 
     final boolean jp2;
+    /** The file's length in bytes. */
+    final long size;
     boolean hasAlpha;
     /** From the first colr box: enumerated colour space (method 1), or UNKNOWN. */
     Jp2ColorSpace colorSpace = Jp2ColorSpace.UNSPECIFIED;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
     byte[] icc;
 
-    private FileCheck(boolean jp2) {
+    private FileCheck(boolean jp2, long size) {
         this.jp2 = jp2;
+        this.size = size;
     }
 
     static FileCheck check(Path file) throws OpenJpegException {
@@ -50,14 +53,14 @@ final class FileCheck {
             }
             byte[] magic = read(ch, 0, (int) Math.min(12, size));
             if (magic.length == 12 && Arrays.equals(magic, JP2_SIGNATURE)) {
-                FileCheck result = new FileCheck(true);
+                FileCheck result = new FileCheck(true, size);
                 long codestream = result.walkBoxes(ch, size, file);
                 checkSiz(ch, codestream, size, file);
                 return result;
             }
             if (magic.length >= 4 && Arrays.equals(Arrays.copyOf(magic, 4), J2K_SOC_SIZ)) {
                 checkSiz(ch, 0, size, file);
-                return new FileCheck(false);
+                return new FileCheck(false, size);
             }
             throw new OpenJpegException("not a JPEG 2000 file (no JP2 signature or J2K SOC/SIZ): " + file);
         } catch (NoSuchFileException e) {

@@ -45,6 +45,30 @@ public final class OpenJpeg {
         return Stdio.LIBC;
     }
 
+    /**
+     * Returns memory that OpenJPEG freed to the system (glibc's malloc_trim; nothing elsewhere). Freeing a large
+     * single-tile codec leaves its many small code-block allocations as free space inside malloc's arenas, which the
+     * process keeps resident (measured: 190 MB after three 16000x12000 codecs; about 25 ms to trim).
+     */
+    static void trimNativeHeap() {
+        long now = System.nanoTime();
+        synchronized (OpenJpeg.class) {
+            // At most every few seconds: under load the next codec needs the memory again, and malloc_trim holds
+            // each arena's lock while it walks it.
+            if (!trimmable || (lastTrim != 0 && now - lastTrim < TRIM_INTERVAL_NANOS)) return;
+            lastTrim = now;
+        }
+        try {
+            Stdio.LIBC.malloc_trim(0);
+        } catch (UnsatisfiedLinkError e) {
+            trimmable = false; // not glibc
+        }
+    }
+
+    private static final long TRIM_INTERVAL_NANOS = 10_000_000_000L;
+    private static volatile boolean trimmable = true;
+    private static long lastTrim;
+
     /** {@code int fputs(const char *, FILE *)}: used as OpenJPEG's message handler with a {@code FILE *} as client data. */
     static Function fputs() {
         return Stdio.FPUTS;
