@@ -179,6 +179,7 @@ public class VellumComponent {
             String image = ConfigurationSettings.text(properties.get("viewerImage"));
             if (image == null || image.isBlank()) image = firstImage(settings.filesystemPrefix());
             servlets.put("viewer", new StaticServlet(image, UriMap.parse(settings.uriMap()), iip));
+            vellum.warmUp(image);
         }
 
         Settings settings() {

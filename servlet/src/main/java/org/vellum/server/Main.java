@@ -43,6 +43,7 @@ public final class Main {
                 : firstImage(settings.filesystemPrefix());
         int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
         EmbeddedServer server = EmbeddedServer.start(settings, host, port, image);
+        server.vellum().warmUp(image);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -36,8 +36,9 @@ public final class VellumWebApp implements ServletContextListener {
         }
         Settings settings = Settings.fromEnvironment(config);
         Vellum vellum = new Vellum(settings);
+        String image = firstImage(settings.filesystemPrefix());
         try {
-            for (Vellum.Route route : vellum.routes(firstImage(settings.filesystemPrefix()))) {
+            for (Vellum.Route route : vellum.routes(image)) {
                 ServletRegistration.Dynamic registration = context.addServlet(route.name(), route.servlet());
                 if (registration == null) throw new IllegalStateException("servlet name taken: " + route.name());
                 registration.setLoadOnStartup(1);
@@ -49,6 +50,7 @@ public final class VellumWebApp implements ServletContextListener {
             throw e;
         }
         context.setAttribute(VELLUM, vellum);
+        vellum.warmUp(image);
         log.info("Vellum serves {} at {}/ (IIP at /iip, IIIF at {})", settings.filesystemPrefix(),
                 context.getContextPath(), settings.iiifPrefix());
     }
