@@ -60,9 +60,10 @@ http {
   }
 }
 CONF
-  # A clean environment: MAX_IMAGE_CACHE_SIZE=0 so iipsrv's tile cache never answers from memory.
+  # A clean environment: MAX_IMAGE_CACHE_SIZE=0 so iipsrv's tile cache never answers from memory, unless the caller
+  # sets IIPSRV_CACHE (MB, iipsrv's default is 10) to compare caches.
   env -i PATH="$PATH" FILESYSTEM_PREFIX="$(cd "$images" && pwd -P)/" VERBOSITY=0 LOGFILE="$dir/iipsrv.log" \
-    MAX_IMAGE_CACHE_SIZE=0 MAX_LAYERS=-1 JPEG_QUALITY=75 MAX_CVT=5000 \
+    MAX_IMAGE_CACHE_SIZE="${IIPSRV_CACHE:-0}" MAX_LAYERS=-1 JPEG_QUALITY=75 MAX_CVT=5000 \
     spawn-fcgi -a 127.0.0.1 -p "$fport" -F "$processes" -P "$dir/fcgi.pid" -- "$IIPSRV" >"$dir/spawn-fcgi.log" 2>&1
   nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/nginx.log" 2>&1 &
   pids+=($!)
