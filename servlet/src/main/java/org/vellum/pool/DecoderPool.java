@@ -55,7 +55,7 @@ public final class DecoderPool implements AutoCloseable {
     private final AtomicLong invalidated = new AtomicLong();
     private final AtomicLong nativeBytes = new AtomicLong();
     private final ConcurrentHashMap<Path, FileTurns> fileTurns = new ConcurrentHashMap<>();
-    /** Native bytes of one decoder of each recently opened file, to size its turns before the next borrow. */
+    /** Native bytes of the largest decoder of each recently opened file, to size its turns before the next borrow. */
     private final Map<Path, Long> decoderBytes = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
@@ -71,7 +71,8 @@ public final class DecoderPool implements AutoCloseable {
         private final Jp2Reader reader;
         private final long size;
         private final long lastModified;
-        private final long nativeBytes;
+        /** As last counted in the pool's total: a single-tile reader grows at its first decode. */
+        private long nativeBytes;
 
         Decoder(Jp2Reader reader, long size, long lastModified) {
             this.reader = reader;
@@ -179,6 +180,7 @@ public final class DecoderPool implements AutoCloseable {
                 healthy = true;
                 return result;
             } finally {
+                recount(key, decoder);
                 if (healthy) {
                     pool.returnObject(key, decoder);
                 } else {
@@ -259,6 +261,16 @@ public final class DecoderPool implements AutoCloseable {
 
     private void releaseHolder(Path file) {
         fileTurns.computeIfPresent(file, (f, t) -> --t.holders == 0 ? null : t);
+    }
+
+    /** Brings the pool's total up to date with what the decoder holds after its use. */
+    private void recount(DecoderKey key, Decoder decoder) {
+        long now = decoder.reader.nativeBytes();
+        if (now != decoder.nativeBytes) {
+            nativeBytes.addAndGet(now - decoder.nativeBytes);
+            decoder.nativeBytes = now;
+            decoderBytes.merge(key.path(), now, Math::max);
+        }
     }
 
     /** Closes the longest-idle decoders (of any file) while the open ones hold more native memory than the budget. */
@@ -359,7 +371,7 @@ public final class DecoderPool implements AutoCloseable {
             Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()));
             Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis());
             nativeBytes.addAndGet(decoder.nativeBytes);
-            decoderBytes.put(key.path(), decoder.nativeBytes);
+            decoderBytes.merge(key.path(), decoder.nativeBytes, Math::max);
             LOG.debug("opened decoder for {} ({} layers, reduce {}, about {} MB native)", key.path(), key.layers(),
                     key.reduce(), decoder.nativeBytes >> 20);
             return decoder;

@@ -23,6 +23,8 @@ public final class Jp2Reader implements AutoCloseable {
     /** Small on purpose: 2.5.0 refills the buffer for every SOT it walks past. */
     private static final long STREAM_BUFFER = 16384;
     private static final int MAX_ICC = 16 << 20;
+    /** What a codec that has read only the main header holds, about. */
+    private static final long HEADER_BYTES = 64L << 10;
     /** Below this a freed codec's memory is reused by the next one soon enough; trimming costs a few ms. */
     private static final long TRIM_AFTER_BYTES = 32L << 20;
 
@@ -173,15 +175,16 @@ public final class Jp2Reader implements AutoCloseable {
     }
 
     /**
-     * Native memory this reader holds once it has decoded, estimated: a single-tile codec keeps the whole codestream
+     * Native memory this reader holds, estimated: a single-tile codec that has decoded keeps the whole codestream
      * and code-block structures for the whole tile (measured with 2.5.0: file size plus about 0.12 bytes per pixel and
      * component, 41 MB for a 23 MB 8000x6000 file, 155 MB for a 92 MB 16000x12000 one); a tiled one keeps one tile,
      * decoded as 32-bit samples, and its structures.
      */
-    public long nativeBytes() {
+    public synchronized long nativeBytes() {
         long nc = header.components();
         if (header.tilesX() * header.tilesY() == 1) {
-            return codestreamBytes + (long) header.width() * header.height() * nc / 8;
+            if (session == null || !session.decoded) return HEADER_BYTES; // the main header only, until a decode
+            return HEADER_BYTES + codestreamBytes + (long) header.width() * header.height() * nc / 8;
         }
         long tile = (long) header.tileWidth() * header.tileHeight() * nc;
         return tile * 4 + tile / 8 + codestreamBytes / ((long) header.tilesX() * header.tilesY());
