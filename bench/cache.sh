@@ -109,19 +109,7 @@ if [ -n "${mport:-}" ] && command -v nginx >/dev/null; then
       "$root/bin/vellum" --embedded --host 127.0.0.1 --port "$p" --images "$images" >"$work/node-$p.log" 2>&1 &
     nodes+=($!); pids+=($!)
   done
-  mkdir -p "$work/tmp"
-  cat >"$work/nodes.conf" <<CONF
-$([ "$(id -u)" -eq 0 ] && echo "user root;")
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $work/nodes-error.log;
-pid $work/nodes.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  { nginx_head "$work" nodes; cat <<CONF
   upstream vellum {
     least_conn;
     server 127.0.0.1:$vport max_fails=3 fail_timeout=10s;
@@ -140,6 +128,7 @@ http {
   }
 }
 CONF
+  } >"$work/nodes.conf"
   nginx -p "$work" -e "$work/nodes-error.log" -c "$work/nodes.conf" >"$work/nodes-nginx.log" 2>&1 &
   pids+=($!)
   for p in "$vport" "$port2"; do await "http://127.0.0.1:$p$FCGI_PATH?FIF=$image&obj=Max-size"; done
