@@ -273,7 +273,7 @@ public final class ImageEngine {
         int bands = info.bands();
         int reduce = info.singleTile() ? d : DecoderKey.ANY_REDUCE;
         Raster raster = withDecoder(image, layers, reduce, reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
-        return Pixels.of(raster.toImage(), bands);
+        return Pixels.of(raster, bands);
     }
 
     /**

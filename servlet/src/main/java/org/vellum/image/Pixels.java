@@ -45,6 +45,12 @@ public record Pixels(int width, int height, int[] argb, int bands) {
     }
 
     /** Takes the samples of a decoded image, whatever its type. */
+    /** The decoded samples as pixels: packed in one pass for 8-bit grey and RGB(A), else drawn through an image. */
+    public static Pixels of(org.vellum.codec.openjpeg.Raster raster, int bands) {
+        int[] packed = raster.packedArgb();
+        return packed != null ? new Pixels(raster.width(), raster.height(), packed, bands) : of(raster.toImage(), bands);
+    }
+
     public static Pixels of(BufferedImage image, int bands) {
         int w = image.getWidth();
         int h = image.getHeight();

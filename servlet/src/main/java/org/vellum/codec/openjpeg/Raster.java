@@ -92,6 +92,40 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
         return img;
     }
 
+    /**
+     * The pixels {@link #toImage()} draws, packed as ARGB ints in one pass without an image or per-plane copies, for the
+     * usual files: 8-bit unsigned grey, RGB, or RGB with alpha. Opaque pixels carry alpha 255. Null for anything else
+     * (other precisions, signed samples, sYCC, CMYK, extra components): use {@link #toImage()} then.
+     */
+    public int[] packedArgb() {
+        int n = planes.length;
+        for (int c = 0; c < n; c++) {
+            if (precision[c] != 8 || signed[c]) return null;
+        }
+        int count = width * height;
+        int[] out = new int[count];
+        if (n == 1) {
+            int[] g = planes[0];
+            for (int i = 0; i < count; i++) {
+                int v = clamp(g[i], 255);
+                out[i] = 0xFF000000 | v << 16 | v << 8 | v;
+            }
+            return out;
+        }
+        if ((n != 3 && !(n == 4 && hasAlpha)) || colorSpace == Jp2ColorSpace.SYCC || colorSpace == Jp2ColorSpace.CMYK) {
+            return null;
+        }
+        int[] r = planes[0];
+        int[] g = planes[1];
+        int[] b = planes[2];
+        int[] a = n == 4 ? planes[3] : null;
+        for (int i = 0; i < count; i++) {
+            int alpha = a == null ? 255 : clamp(a[i], 255);
+            out[i] = alpha << 24 | clamp(r[i], 255) << 16 | clamp(g[i], 255) << 8 | clamp(b[i], 255);
+        }
+        return out;
+    }
+
     /** Plane c as unsigned 8-bit values. */
     private int[] to8(int c) {
         int[] src = planes[c];
