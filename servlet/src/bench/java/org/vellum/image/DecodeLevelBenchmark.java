@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vellum.codec.openjpeg.Jp2ReaderBenchmark;
+import org.vellum.codec.openjpeg.TilePositions;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
 import org.vellum.pool.DecoderKey;
@@ -37,32 +38,18 @@ import org.vellum.pool.DecoderPool;
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class DecodeLevelBenchmark {
-    static final int TILE = 256;
-
     @Param({"0", "1", "2", "3", "4"})
     public int reduce;
 
     private DecoderPool pool;
     private DecoderKey key;
-    private int[][] positions;
-    private int next;
+    private TilePositions positions;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OpenJpegException {
         pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
         key = new DecoderKey(Jp2ReaderBenchmark.fixture(), 0);
-        int span = TILE << reduce;
-        int cols = Math.max(1, (Jp2ReaderBenchmark.WIDTH + span - 1) / span);
-        int rows = Math.max(1, (Jp2ReaderBenchmark.HEIGHT + span - 1) / span);
-        int n = Math.min(8, cols * rows);
-        positions = new int[n][];
-        for (int i = 0; i < n; i++) {
-            int t = (int) ((long) i * 7 * cols * rows / n % (cols * rows));
-            int x = t % cols * span;
-            int y = t / cols * span;
-            positions[i] = new int[] {x, y, Math.min(span, Jp2ReaderBenchmark.WIDTH - x),
-                Math.min(span, Jp2ReaderBenchmark.HEIGHT - y)};
-        }
+        positions = new TilePositions(reduce);
         pool.withDecoder(key, r -> r.header());
     }
 
@@ -73,20 +60,15 @@ public class DecodeLevelBenchmark {
 
     @Benchmark
     public Raster decode() throws OpenJpegException {
-        int[] p = nextPosition();
+        int[] p = positions.next();
         return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[3], reduce));
     }
 
     @Benchmark
     public byte[] decodeConvertEncode() throws OpenJpegException, IOException {
         Raster raster = decode();
-        Pixels pixels = Pixels.of(raster.toImage(), 3);
+        Pixels pixels = Pixels.of(raster, 3);
         return Encoders.encode(pixels, OutputFormat.JPEG, 75);
     }
 
-    private int[] nextPosition() {
-        int[] p = positions[next];
-        next = (next + 1) % positions.length;
-        return p;
-    }
 }

@@ -42,7 +42,6 @@ import org.vellum.pool.DecoderPool;
 public class Jp2ReaderBenchmark {
     public static final int WIDTH = 4096;
     public static final int HEIGHT = 3072;
-    static final int TILE = 256;
 
     @Param({"0", "4"})
     public int reduce;
@@ -50,24 +49,14 @@ public class Jp2ReaderBenchmark {
     private Path file;
     private DecoderPool pool;
     private DecoderKey key;
-    private int[][] positions;
-    private int next;
+    private TilePositions positions;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OpenJpegException {
         file = fixture();
         pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
         key = new DecoderKey(file, 0);
-        int span = TILE << reduce;
-        int cols = Math.max(1, (WIDTH + span - 1) / span);
-        int rows = Math.max(1, (HEIGHT + span - 1) / span);
-        int n = Math.min(8, cols * rows);
-        positions = new int[n][];
-        for (int i = 0; i < n; i++) {
-            // Spread over the grid (stride 7 mod the tile count), so tiles come from different codestream tiles.
-            int t = (int) ((long) i * 7 * cols * rows / n % (cols * rows));
-            positions[i] = new int[] {t % cols * span, t / cols * span, span};
-        }
+        positions = new TilePositions(reduce);
         // Opens the pooled reader now, so the first measured call does not pay for it.
         pool.withDecoder(key, r -> r.header());
     }
@@ -79,22 +68,16 @@ public class Jp2ReaderBenchmark {
 
     @Benchmark
     public Raster pooledReader() throws OpenJpegException {
-        int[] p = nextPosition();
-        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[2], reduce));
+        int[] p = positions.next();
+        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[3], reduce));
     }
 
     @Benchmark
     public Raster freshReaderPerDecode() throws OpenJpegException {
-        int[] p = nextPosition();
+        int[] p = positions.next();
         try (Jp2Reader r = Jp2Reader.open(file, 0)) {
-            return r.decode(p[0], p[1], p[2], p[2], reduce);
+            return r.decode(p[0], p[1], p[2], p[3], reduce);
         }
-    }
-
-    private int[] nextPosition() {
-        int[] p = positions[next];
-        next = (next + 1) % positions.length;
-        return p;
     }
 
     /** The test image, made once under target/ (about 10 s) and reused by later runs and forks. */
