@@ -1,7 +1,6 @@
 package org.vellum.image;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,11 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vellum.codec.openjpeg.Jp2ReaderBenchmark;
-import org.vellum.codec.openjpeg.TilePositions;
 import org.vellum.codec.openjpeg.OpenJpegException;
+import org.vellum.codec.openjpeg.PooledTiles;
 import org.vellum.codec.openjpeg.Raster;
-import org.vellum.pool.DecoderKey;
-import org.vellum.pool.DecoderPool;
 
 /**
  * A 256x256 output tile at each resolution level of the 4096x3072 archive-profile image (1024 px codestream tiles,
@@ -41,27 +38,21 @@ public class DecodeLevelBenchmark {
     @Param({"0", "1", "2", "3", "4"})
     public int reduce;
 
-    private DecoderPool pool;
-    private DecoderKey key;
-    private TilePositions positions;
+    private PooledTiles tiles;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OpenJpegException {
-        pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
-        key = new DecoderKey(Jp2ReaderBenchmark.fixture(), 0);
-        positions = new TilePositions(reduce);
-        pool.withDecoder(key, r -> r.header());
+        tiles = new PooledTiles(Jp2ReaderBenchmark.fixture(), reduce);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        pool.close();
+        tiles.close();
     }
 
     @Benchmark
     public Raster decode() throws OpenJpegException {
-        int[] p = positions.next();
-        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[3], reduce));
+        return tiles.decodeNext();
     }
 
     @Benchmark

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,8 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vellum.bench.SpeedImages;
-import org.vellum.pool.DecoderKey;
-import org.vellum.pool.DecoderPool;
 
 /**
  * One 256x256 output tile decoded from a tiled JP2 written by our encoder (archive profile: 1024 px tiles, 8 layers,
@@ -47,34 +44,27 @@ public class Jp2ReaderBenchmark {
     public int reduce;
 
     private Path file;
-    private DecoderPool pool;
-    private DecoderKey key;
-    private TilePositions positions;
+    private PooledTiles tiles;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OpenJpegException {
         file = fixture();
-        pool = new DecoderPool(4, 4, Duration.ofMinutes(10));
-        key = new DecoderKey(file, 0);
-        positions = new TilePositions(reduce);
-        // Opens the pooled reader now, so the first measured call does not pay for it.
-        pool.withDecoder(key, r -> r.header());
+        tiles = new PooledTiles(file, reduce);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        pool.close();
+        tiles.close();
     }
 
     @Benchmark
     public Raster pooledReader() throws OpenJpegException {
-        int[] p = positions.next();
-        return pool.withDecoder(key, r -> r.decode(p[0], p[1], p[2], p[3], reduce));
+        return tiles.decodeNext();
     }
 
     @Benchmark
     public Raster freshReaderPerDecode() throws OpenJpegException {
-        int[] p = positions.next();
+        int[] p = tiles.next();
         try (Jp2Reader r = Jp2Reader.open(file, 0)) {
             return r.decode(p[0], p[1], p[2], p[3], reduce);
         }
