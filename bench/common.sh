@@ -77,3 +77,29 @@ CONF
   nginx -p "$dir" -e "$dir/nginx-error.log" -c "$dir/nginx.conf" >"$dir/nginx.log" 2>&1 &
   pids+=($!)
 }
+
+# ratio_table RESULTS CAP LABEL WIDTH UNIT NOTE: prints the Vellum/iipsrv table of RESULTS, whose lines are
+# "<row> <conns> <iipsrv|vellum> RESULT ..." (cycle.lua's RESULT fields); LABEL heads the first column (WIDTH wide),
+# UNIT names the rate (tiles/s, req/s), NOTE is printed when a run reached CAP requests.
+ratio_table() {
+  awk -v cap="$2" -v label="$3" -v w="$4" -v unit="$5" -v note="$6" '
+    { k = $1 " " $2; if (!(k in seen)) { order[++n] = k; seen[k] = 1 }
+      rps[k, $3] = $5 / ($6 / 1e6); p50[k, $3] = $7 / 1000; p99[k, $3] = $8 / 1000
+      err[k, $3] = $10 + $11; if ($5 >= cap) capped = 1 }
+    END {
+      c = "%-" w "s %5s | "
+      printf c "%21s | %21s | %22s | %s\n", "", "", "iipsrv 1.1", "Vellum", "ratio Vellum/iipsrv", ""
+      printf c "%7s %6s %6s | %7s %6s %6s | %6s %7s %7s | %s\n", label, "conns", unit, "p50ms", "p99ms", unit,
+        "p50ms", "p99ms", unit, "p50", "p99", "errors i/V"
+      for (j = 1; j <= n; j++) {
+        k = order[j]; split(k, a, " ")
+        printf c "%7.1f %6.1f %6.1f | %7.1f %6.1f %6.1f | %6.2f %7.2f %7.2f | %d/%d\n", a[1], a[2],
+          rps[k, "iipsrv"], p50[k, "iipsrv"], p99[k, "iipsrv"], rps[k, "vellum"], p50[k, "vellum"], p99[k, "vellum"],
+          rps[k, "iipsrv"] ? rps[k, "vellum"] / rps[k, "iipsrv"] : 0,
+          p50[k, "iipsrv"] ? p50[k, "vellum"] / p50[k, "iipsrv"] : 0,
+          p99[k, "iipsrv"] ? p99[k, "vellum"] / p99[k, "iipsrv"] : 0, err[k, "iipsrv"], err[k, "vellum"]
+      }
+      print unit " ratio > 1: Vellum serves more; latency ratio < 1: Vellum answers sooner. errors: non-2xx + socket."
+      if (capped) print note
+    }' "$1"
+}

@@ -138,22 +138,5 @@ for mix in tiles obj cvt; do
 done
 
 echo
-awk -v cap="$((MAX_REQUESTS * THREADS))" '
-  { k = $1 " " $2; if (!(k in seen)) { order[++n] = k; seen[k] = 1 }
-    rps[k, $3] = $5 / ($6 / 1e6); p50[k, $3] = $7 / 1000; p99[k, $3] = $8 / 1000
-    err[k, $3] = $10 + $11; if ($5 >= cap) capped = 1 }
-  END {
-    printf "%-6s %5s | %21s | %21s | %22s | %s\n", "", "", "iipsrv 1.1", "Vellum", "ratio Vellum/iipsrv", ""
-    printf "%-6s %5s | %7s %6s %6s | %7s %6s %6s | %6s %7s %7s | %s\n", "mix", "conns", "req/s", "p50ms", "p99ms",
-      "req/s", "p50ms", "p99ms", "req/s", "p50", "p99", "errors i/V"
-    for (j = 1; j <= n; j++) {
-      k = order[j]; split(k, a, " ")
-      printf "%-6s %5s | %7.1f %6.1f %6.1f | %7.1f %6.1f %6.1f | %6.2f %7.2f %7.2f | %d/%d\n", a[1], a[2],
-        rps[k, "iipsrv"], p50[k, "iipsrv"], p99[k, "iipsrv"], rps[k, "vellum"], p50[k, "vellum"], p99[k, "vellum"],
-        rps[k, "iipsrv"] ? rps[k, "vellum"] / rps[k, "iipsrv"] : 0,
-        p50[k, "iipsrv"] ? p50[k, "vellum"] / p50[k, "iipsrv"] : 0,
-        p99[k, "iipsrv"] ? p99[k, "vellum"] / p99[k, "iipsrv"] : 0, err[k, "iipsrv"], err[k, "vellum"]
-    }
-    print "req/s ratio > 1: Vellum serves more; latency ratio < 1: Vellum answers sooner. errors: non-2xx + socket errors."
-    if (capped) print "note: a run reached MAX_REQUESTS and stopped early; its req/s is understated."
-  }' "$results"
+ratio_table "$results" "$((MAX_REQUESTS * THREADS))" mix 6 req/s \
+  "note: a run reached MAX_REQUESTS and stopped early; its req/s is understated."
