@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,8 @@ public final class DecoderPool implements AutoCloseable {
     private final int maxPerFile;
     private final long maxNativeBytes;
     private final ThreadPoolExecutor natives;
+    /** Native work (open, decode) under way at once, granted in arrival order. */
+    private final Semaphore working;
 
     /** A pooled reader with the identity of the file it opened. */
     public static final class Decoder {
@@ -92,17 +96,26 @@ public final class DecoderPool implements AutoCloseable {
         T apply(Jp2Reader reader) throws OpenJpegException;
     }
 
-    /** A pool without a native memory budget (tests, benchmarks). */
+    /** A pool without a native memory budget, decoding as many at once as it has decoders (tests, benchmarks). */
     public DecoderPool(int maxTotal, int maxPerFile, Duration idle) {
-        this(maxTotal, maxPerFile, idle, Long.MAX_VALUE);
+        this(maxTotal, maxPerFile, idle, Long.MAX_VALUE, maxTotal);
+    }
+
+    /** As {@link #DecoderPool(int, int, Duration, long, int)}, decoding as many at once as it has decoders. */
+    public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes) {
+        this(maxTotal, maxPerFile, idle, maxNativeBytes, maxTotal);
     }
 
     /**
      * @param maxNativeBytes idle decoders are closed, longest idle first, while the open ones hold more than this
      *                       (estimated); decoders in use are never closed for it
+     * @param maxWorking     decoders working at once (opening or decoding, both CPU-bound), whatever their file; the
+     *                       others wait in arrival order. A server passes its number of cores: more at once only
+     *                       share the cores and each other's CPU caches, and lengthen every decode.
      */
-    public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes) {
+    public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes, int maxWorking) {
         this.maxPerFile = maxPerFile;
+        this.working = new Semaphore(Math.max(1, maxWorking), true);
         this.maxNativeBytes = maxNativeBytes;
         GenericKeyedObjectPoolConfig<Decoder> config = new GenericKeyedObjectPoolConfig<>();
         config.setMaxTotal(maxTotal);
@@ -173,24 +186,47 @@ public final class DecoderPool implements AutoCloseable {
     private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
         FileTurns turns = takeTurn(key.path());
         try {
-            Decoder decoder = borrow(key);
-            boolean healthy = false;
+            startWork(key);
             try {
-                T result = work.apply(decoder.reader);
-                healthy = true;
-                return result;
+                return decodeHere(key, work);
             } finally {
-                recount(key, decoder);
-                if (healthy) {
-                    pool.returnObject(key, decoder);
-                } else {
-                    invalidate(key, decoder);
-                }
-                keepWithinNativeBudget();
-                if (LOG.isDebugEnabled()) stats();
+                working.release();
             }
         } finally {
             endTurn(key.path(), turns);
+        }
+    }
+
+    private void startWork(DecoderKey key) throws OpenJpegException {
+        try {
+            if (working.tryAcquire(0, TimeUnit.NANOSECONDS)) return;
+            waits.incrementAndGet();
+            if (!working.tryAcquire(MAX_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new OpenJpegException("No decoder free for " + key.path().getFileName() + " within "
+                        + MAX_WAIT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to decode", e);
+        }
+    }
+
+    private <T> T decodeHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
+        Decoder decoder = borrow(key);
+        boolean healthy = false;
+        try {
+            T result = work.apply(decoder.reader);
+            healthy = true;
+            return result;
+        } finally {
+            recount(key, decoder);
+            if (healthy) {
+                pool.returnObject(key, decoder);
+            } else {
+                invalidate(key, decoder);
+            }
+            keepWithinNativeBudget();
+            if (LOG.isDebugEnabled()) stats();
         }
     }
 
@@ -205,16 +241,30 @@ public final class DecoderPool implements AutoCloseable {
         int holders; // guarded by fileTurns.compute
         private int inUse;
 
-        /** False if no turn came before the deadline; true + 1 in waited[0] if it had to wait. */
-        synchronized boolean enter(int limit, long deadline, boolean[] waited) throws InterruptedException {
-            while (inUse >= limit) {
-                waited[0] = true;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+        /** Callers waiting for a turn, oldest first: turns are given in arrival order. */
+        private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
+        /** False if no turn came before the deadline; {@code queued} runs once if the caller has to wait in line. */
+        synchronized boolean enter(int limit, long deadline, Runnable queued) throws InterruptedException {
+            if (inUse < limit && queue.isEmpty()) {
+                inUse++;
+                return true;
             }
-            inUse++;
-            return true;
+            Object me = new Object();
+            queue.addLast(me);
+            queued.run();
+            try {
+                while (queue.peekFirst() != me || inUse >= limit) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return false;
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                inUse++;
+                return true;
+            } finally {
+                queue.remove(me);
+                notifyAll(); // the next in line may have a turn too
+            }
         }
 
         synchronized void leave() {
@@ -237,9 +287,8 @@ public final class DecoderPool implements AutoCloseable {
             n.holders++;
             return n;
         });
-        boolean[] waited = new boolean[1];
         try {
-            if (!turns.enter(turnsFor(file), System.nanoTime() + MAX_WAIT.toNanos(), waited)) {
+            if (!turns.enter(turnsFor(file), System.nanoTime() + MAX_WAIT.toNanos(), waits::incrementAndGet)) {
                 releaseHolder(file);
                 throw new OpenJpegException("No decoder for " + file.getFileName() + " within " + MAX_WAIT.toSeconds()
                         + " s: " + turnsFor(file) + " are in use");
@@ -249,8 +298,6 @@ public final class DecoderPool implements AutoCloseable {
             releaseHolder(file);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for a decoder", e);
-        } finally {
-            if (waited[0]) waits.incrementAndGet();
         }
     }
 

@@ -51,7 +51,8 @@ public final class Vellum implements AutoCloseable {
     public Vellum(Settings settings, ImageResolver resolver) {
         this.settings = settings;
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
-                Duration.ofSeconds(settings.poolIdleSeconds()), settings.poolMaxNativeBytes());
+                Duration.ofSeconds(settings.poolIdleSeconds()), settings.poolMaxNativeBytes(),
+                Runtime.getRuntime().availableProcessors());
         this.cache = OutputCache.of(settings);
         this.engine = new ImageEngine(settings, resolver, pool, cache);
     }

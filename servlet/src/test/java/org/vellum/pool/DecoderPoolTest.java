@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -278,5 +279,60 @@ class DecoderPoolTest {
         assertEquals(2, readers.size());
         assertEquals(40, pool.stats().borrowed());
         assertTrue(pool.stats().waits() > 0);
+    }
+
+    @Test
+    void turnsForAFileAreGivenInArrivalOrder() throws Exception {
+        // one decoder of the file at a time: the first request holds it while four more line up one after another
+        try (DecoderPool one = new DecoderPool(16, 1, Duration.ofMinutes(5))) {
+            DecoderKey key = new DecoderKey(grid, 0);
+            List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(5);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                done.add(threads.submit(() -> one.withDecoder(key, reader -> {
+                    holding.countDown();
+                    await(release);
+                    return reader.decode(0, 0, 64, 64, 0);
+                })));
+                assertTrue(holding.await(10, TimeUnit.SECONDS));
+                for (int n = 1; n <= 4; n++) {
+                    int me = n;
+                    done.add(threads.submit(() -> one.withDecoder(key, reader -> {
+                        order.add(me);
+                        return reader.decode(0, 0, 64, 64, 0);
+                    })));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (one.stats().waits() < n && System.nanoTime() < deadline) sleep(1); // now in line
+                    assertEquals(n, one.stats().waits(), "request " + n + " waits in line");
+                }
+                release.countDown();
+                for (Future<?> f : done) f.get(30, TimeUnit.SECONDS);
+            } finally {
+                threads.shutdownNow();
+            }
+            assertEquals(List.of(1, 2, 3, 4), order);
+        }
+    }
+
+    @Test
+    void atMostMaxWorkingDecodersWorkAtOnceWhateverTheirFile() throws Exception {
+        try (DecoderPool cores = new DecoderPool(16, 4, Duration.ofMinutes(5), Long.MAX_VALUE, 1)) {
+            Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
+            int most = mostInUseAtOnce(cores, t -> new DecoderKey(t % 2 == 0 ? grid : other, 0), readers);
+            assertEquals(1, most, "one decoder working at a time");
+            assertTrue(readers.stream().map(Jp2Reader::file).distinct().count() == 2, "both files were decoded");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
