@@ -87,8 +87,9 @@ public @interface VellumConfiguration {
     @AttributeDefinition(description = "MEMCACHED_TIMEOUT: seconds an image stays in memcached")
     int memcachedTimeout() default 86400;
 
-    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory in MB (of 1024000 bytes) for whole decoded small "
-            + "resolution levels (up to 1 megapixel each), cut into tiles; -1: a sixteenth of the heap, 4-64 MB; 0 off")
+    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory in MB (of 1024000 bytes) for whole decoded "
+            + "resolution levels (up to 1 megapixel each, 4 for single-tile files), cut into tiles; -1: a sixth of the "
+            + "heap, 4-128 MB; 0 off")
     double levelCacheSize() default -1;
 
     @AttributeDefinition(description = "POOL_MAX_NATIVE_SIZE: native memory in MB (of 1024000 bytes) the open decoders "

@@ -32,8 +32,8 @@ import java.util.Map;
  * @param memcachedServers   MEMCACHED_SERVERS: {@code host[:port]} list, comma separated, shared by several nodes;
  *                           empty (our default) for none
  * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
- * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded small resolution levels, in the same MB;
- *                           0 turns it off (not an iipsrv setting)
+ * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded resolution levels (up to 1 megapixel, 4 for
+ *                           single-tile files), in the same MB; 0 turns it off (not an iipsrv setting)
  * @param poolMaxNativeSize  POOL_MAX_NATIVE_SIZE: native memory, in the same MB, the open decoders may hold (estimated)
  *                           before idle ones are closed; a single-tile decoder holds its whole codestream (not an
  *                           iipsrv setting)
@@ -131,9 +131,12 @@ public record Settings(
                 memcachedServers, memcachedTimeout, levelCacheSize, poolMaxNativeSize);
     }
 
-    /** A sixteenth of the heap, between 4 and 64 MB: 16 MB under -Xmx256m. */
+    /**
+     * A sixth of the heap, between 4 and 128 MB: 41 MB under -Xmx256m, room for the 2000x1500 level of a large
+     * single-tile image (9 MB) with a few more.
+     */
     private static double defaultLevelCacheSize() {
-        return Math.max(4, Math.min(64, Runtime.getRuntime().maxMemory() / 16 / CACHE_MB));
+        return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 6 / CACHE_MB));
     }
 
     /** Negative (the OSGi configuration's "unset"): the default. */

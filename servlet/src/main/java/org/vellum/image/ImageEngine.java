@@ -104,7 +104,7 @@ public final class ImageEngine {
             ImageInfo cached = infoCache.get(key);
             if (cached != null) return cached;
         }
-        ImageInfo info = withDecoder(image, 0, DecoderKey.ANY_REDUCE, reader -> {
+        ImageInfo info = withDecoder(image, 0, DecoderKey.ANY_REDUCE, true, reader -> {
             // A header that no level of which can be decoded within the limits is refused here, not tile by tile.
             long least = reader.minimumNativeSamples();
             if (least > nativeLimit()) {
@@ -251,17 +251,39 @@ public final class ImageEngine {
                                    int layers) throws ImageException {
         int lw = info.levelWidth(d);
         int lh = info.levelHeight(d);
-        if (levels.keeps((long) lw * lh) && (long) lw * lh <= decodeBudget(info)) {
+        if (levels.keeps((long) lw * lh, info.bands(), info.singleTile()) && (long) lw * lh <= decodeBudget(info)) {
             String key = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
-            Pixels level = levels.get(key, () -> decodeArea(image, info, d, 0, lw, 0, lh, layers));
+            LevelCache.Level level = levels.get(key, () -> decodeWholeLevel(image, info, d, layers));
             return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         }
-        return decodeArea(image, info, d, lx0, lx1, ly0, ly1, layers);
+        return decodeArea(image, info, d, lx0, lx1, ly0, ly1, layers, true);
     }
 
-    /** Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates). */
+    /**
+     * Level d whole, decoded in bands of about {@link LevelCache#BAND_PIXELS}. A single-tile file's decoder for the
+     * level is closed after the last band: every tile of the level is cut from it now, and the decoder holds the whole
+     * codestream natively.
+     */
+    private LevelCache.Level decodeWholeLevel(ResolvedImage image, ImageInfo info, int d, int layers)
+            throws ImageException {
+        int lw = info.levelWidth(d);
+        int lh = info.levelHeight(d);
+        LevelCache.Level level = new LevelCache.Level(lw, lh, info.bands());
+        int rows = (int) Math.max(1, Math.min(lh, LevelCache.BAND_PIXELS / lw));
+        for (int y0 = 0; y0 < lh; y0 += rows) {
+            int y1 = Math.min(lh, y0 + rows);
+            boolean keepDecoder = y1 < lh || !info.singleTile();
+            level.put(decodeArea(image, info, d, 0, lw, y0, y1, layers, keepDecoder), y0);
+        }
+        return level;
+    }
+
+    /**
+     * Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates); keepDecoder false closes the decoder
+     * afterwards instead of keeping it for the next request.
+     */
     private Pixels decodeArea(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
-                              int layers) throws ImageException {
+                              int layers, boolean keepDecoder) throws ImageException {
         int x = (int) Math.min(info.width(), (long) lx0 << d);
         int y = (int) Math.min(info.height(), (long) ly0 << d);
         int x1 = (int) Math.min(info.width(), (long) lx1 << d);
@@ -272,7 +294,8 @@ public final class ImageEngine {
         }
         int bands = info.bands();
         int reduce = info.singleTile() ? d : DecoderKey.ANY_REDUCE;
-        Raster raster = withDecoder(image, layers, reduce, reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
+        Raster raster = withDecoder(image, layers, reduce, keepDecoder,
+                reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
         return Pixels.of(raster, bands);
     }
 
@@ -294,11 +317,14 @@ public final class ImageEngine {
         return message == null ? "" : message.replace(image.path().toString(), image.identifier());
     }
 
-    /** reduce: the level a single-tile file's decoder is for, or {@link DecoderKey#ANY_REDUCE}. */
-    private <T> T withDecoder(ResolvedImage image, int layers, int reduce, DecoderPool.DecoderWork<T> work)
-            throws ImageException {
+    /**
+     * reduce: the level a single-tile file's decoder is for, or {@link DecoderKey#ANY_REDUCE}; keep: false closes the
+     * decoder after the work instead of returning it to the pool.
+     */
+    private <T> T withDecoder(ResolvedImage image, int layers, int reduce, boolean keep,
+                              DecoderPool.DecoderWork<T> work) throws ImageException {
         try {
-            return pool.withDecoder(new DecoderKey(image.path(), layers, reduce), work);
+            return pool.withDecoder(new DecoderKey(image.path(), layers, reduce), work, keep);
         } catch (DecodeLimitException e) {
             throw new ImageException(413, "Cannot decode " + image.identifier() + " at this size: "
                     + hidePath(e.getMessage(), image) + " (MAX_DECODE_PIXELS)", e);

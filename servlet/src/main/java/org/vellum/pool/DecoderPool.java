@@ -156,7 +156,12 @@ public final class DecoderPool implements AutoCloseable {
      * that threw is destroyed, never returned.
      */
     public <T> T withDecoder(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
-        return onPoolThread(() -> withDecoderHere(key, work));
+        return withDecoder(key, work, true);
+    }
+
+    /** As {@link #withDecoder(DecoderKey, DecoderWork)}; keep false closes the decoder afterwards, even if it worked. */
+    public <T> T withDecoder(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
+        return onPoolThread(() -> withDecoderHere(key, work, keep));
     }
 
     private <T> T onPoolThread(Callable<T> task) throws OpenJpegException {
@@ -183,12 +188,12 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
+    private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
         FileTurns turns = takeTurn(key.path());
         try {
             startWork(key);
             try {
-                return decodeHere(key, work);
+                return decodeHere(key, work, keep);
             } finally {
                 working.release();
             }
@@ -211,7 +216,7 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    private <T> T decodeHere(DecoderKey key, DecoderWork<T> work) throws OpenJpegException {
+    private <T> T decodeHere(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
         Decoder decoder = borrow(key);
         boolean healthy = false;
         try {
@@ -220,8 +225,10 @@ public final class DecoderPool implements AutoCloseable {
             return result;
         } finally {
             recount(key, decoder);
-            if (healthy) {
+            if (healthy && keep) {
                 pool.returnObject(key, decoder);
+            } else if (healthy) {
+                retire(key, decoder);
             } else {
                 invalidate(key, decoder);
             }
@@ -354,6 +361,15 @@ public final class DecoderPool implements AutoCloseable {
             Throwable cause = e.getCause() instanceof OpenJpegException oe ? oe : e;
             if (cause instanceof OpenJpegException oe) throw oe;
             throw new OpenJpegException("No decoder for " + key.path().getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes a decoder that worked but is not wanted again. */
+    private void retire(DecoderKey key, Decoder decoder) {
+        try {
+            pool.invalidateObject(key, decoder);
+        } catch (Exception e) {
+            LOG.warn("Could not close a decoder for {}", key.path(), e);
         }
     }
 

@@ -24,8 +24,8 @@ import org.vellum.testing.Fixtures;
 import org.vellum.testing.Http;
 
 /**
- * LEVEL_CACHE_SIZE: a resolution level of at most a megapixel is decoded whole once and its tiles are cut from it,
- * with exactly the pixels a decode of each tile's own area gives. The output cache is off throughout, so every
+ * LEVEL_CACHE_SIZE: a resolution level of at most a megapixel (4 of a single-tile file) is decoded whole once and its
+ * tiles are cut from it, with exactly the pixels a decode of each tile's own area gives. The output cache is off throughout, so every
  * answer here is rendered and encoded anew.
  */
 class LevelCacheTest {
@@ -77,7 +77,7 @@ class LevelCacheTest {
                 assertEquals(before + 1, decodes(http), file + ": 12 tiles of a 1000x750 level, one decode");
                 long[] stats = http.server().vellum().engine().levelCacheStats();
                 assertEquals(1, stats[0], "one level kept");
-                assertEquals(1000L * 750 * 4, stats[1], "its bytes");
+                assertEquals(1000L * 750 * 3, stats[1], "its bytes: one per band and pixel");
             }
         }
     }
@@ -98,7 +98,7 @@ class LevelCacheTest {
     }
 
     @Test
-    void levelsAboveAMegapixelAreDecodedTileByTile() throws Exception {
+    void levelsAboveAMegapixelOfATiledFileAreDecodedTileByTile() throws Exception {
         try (Http http = server()) {
             ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
             long before = decodes(http);
@@ -136,8 +136,8 @@ class LevelCacheTest {
 
     @Test
     void theCacheKeepsAtMostItsSize() throws Exception {
-        // 10 MB: a 1000x750 level (3 MB) would be more than a quarter of it and is not kept; the smaller ones are
-        try (Http http = server("LEVEL_CACHE_SIZE", "10")) {
+        // 8 MB: a 1000x750 level (2.25 MB) would be more than a quarter of it and is not kept; the smaller ones are
+        try (Http http = server("LEVEL_CACHE_SIZE", "8")) {
             long capacity = http.server().vellum().engine().settings().levelCacheBytes();
             for (String file : List.of("tiled.jp2", "single.jp2")) {
                 for (int r = 0; r <= HALF; r++) {
@@ -147,6 +147,54 @@ class LevelCacheTest {
                 }
             }
             assertTrue(http.server().vellum().engine().levelCacheStats()[0] >= 2, "small levels are kept");
+        }
+    }
+
+    @Test
+    void aSingleTileLevelOfUpToFourMegapixelsIsDecodedWholeInBandsAndItsDecoderClosed() throws Exception {
+        // the full 2000x1500 level (3 MP, 9 MB) fits a quarter of 40 MB; bands of a megapixel are 524 rows: 3 decodes
+        try (Http http = server("LEVEL_CACHE_SIZE", "40", "MAX_DECODE_PIXELS", "4194304");
+             Http direct = server("LEVEL_CACHE_SIZE", "0")) {
+            ok(http, "/iip?FIF=single.jp2&OBJ=Max-size");
+            long before = decodes(http);
+            long closedBefore = http.server().vellum().engine().pool().stats().destroyed();
+            List<String> tiles = tilesOf("single.jp2", FULL, 48);
+            List<byte[]> cut = new ArrayList<>();
+            for (String tile : tiles) cut.add(ok(http, tile));
+            assertEquals(before + 3, decodes(http), "48 tiles of the 2000x1500 level, three bands");
+            long[] stats = http.server().vellum().engine().levelCacheStats();
+            assertEquals(1, stats[0]);
+            assertEquals(2000L * 1500 * 3, stats[1]);
+            assertEquals(closedBefore + 1, http.server().vellum().engine().pool().stats().destroyed(),
+                    "the level's decoder is closed once the level is kept");
+            // tiles 16-23 (rows 512-767) cross the first band's end at row 524
+            for (int n = 0; n < tiles.size(); n++) assertArrayEquals(ok(direct, tiles.get(n)), cut.get(n), tiles.get(n));
+            // the same level of the tiled file is decoded tile by tile
+            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            long tiledBefore = decodes(http);
+            for (String tile : tilesOf("tiled.jp2", FULL, 3)) ok(http, tile);
+            assertEquals(tiledBefore + 3, decodes(http));
+        }
+    }
+
+    @Test
+    void aLevelKeepsEveryBandOfItsPixelsExactly() {
+        java.util.Random random = new java.util.Random(5);
+        for (int bands = 1; bands <= 4; bands++) {
+            int[] argb = new int[37 * 23];
+            for (int i = 0; i < argb.length; i++) {
+                int v = random.nextInt();
+                int alpha = bands == 2 || bands == 4 ? v >>> 24 : 0xFF;
+                argb[i] = bands <= 2 ? alpha << 24 | (v & 0xFF) * 0x010101 : alpha << 24 | v & 0xFFFFFF;
+            }
+            Pixels whole = new Pixels(37, 23, argb, bands);
+            LevelCache.Level level = new LevelCache.Level(37, 23, bands);
+            level.put(whole.crop(0, 10, 37, 13), 10); // put in two bands, the lower one first
+            level.put(whole.crop(0, 0, 37, 10), 0);
+            assertEquals(37L * 23 * bands, level.bytes());
+            Pixels cut = level.crop(5, 7, 20, 9);
+            assertArrayEquals(whole.crop(5, 7, 20, 9).argb(), cut.argb(), bands + " bands");
+            assertEquals(bands, cut.bands());
         }
     }
 }
