@@ -56,7 +56,7 @@ public final class DecoderPool implements AutoCloseable {
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong invalidated = new AtomicLong();
     private final AtomicLong nativeBytes = new AtomicLong();
-    private final ConcurrentHashMap<Path, FileTurns> fileTurns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Turns> turns = new ConcurrentHashMap<>();
     /** Native bytes of the largest decoder of each recently opened file, to size its turns before the next borrow. */
     private final Map<Path, Long> decoderBytes = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -189,16 +189,21 @@ public final class DecoderPool implements AutoCloseable {
     }
 
     private <T> T withDecoderHere(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
-        FileTurns turns = takeTurn(key.path());
+        Turns level = takeTurn(key, key.path(), turnsFor(key));
         try {
-            startWork(key);
+            Turns file = takeTurn(key.path(), key.path(), turnsFor(key.path()));
             try {
-                return decodeHere(key, work, keep);
+                startWork(key);
+                try {
+                    return decodeHere(key, work, keep);
+                } finally {
+                    working.release();
+                }
             } finally {
-                working.release();
+                endTurn(key.path(), file);
             }
         } finally {
-            endTurn(key.path(), turns);
+            endTurn(key, level);
         }
     }
 
@@ -238,14 +243,16 @@ public final class DecoderPool implements AutoCloseable {
     }
 
     /**
-     * Decoders of one file in use at once, whatever their level: maxPerFile, and fewer when its decoders are so large
-     * that that many would not fit in the native budget with one to spare ({@link #turnsFor}). The pool bounds each
+     * Decoders in use at once under one owner, granted in arrival order. The owner is a file or one level of a
+     * single-tile file ({@link #turnsFor(DecoderKey)}). Decoders of one file, whatever their level: maxPerFile, and
+     * fewer when its decoders are so large
+     * that that many would not fit in the native budget with one to spare ({@link #turnsFor(Path)}). The pool bounds each
      * key; a single-tile file has a key per level, so without this one busy file could take every decoder, and with
      * more decoders in use than the budget holds, each one returned would be closed at once and the next request
      * would set up a codec again (measured on a 16000x12000 single-tile file: half the throughput).
      */
-    private static final class FileTurns {
-        int holders; // guarded by fileTurns.compute
+    private static final class Turns {
+        int holders; // guarded by turns.compute
         private int inUse;
 
         /** Callers waiting for a turn, oldest first: turns are given in arrival order. */
@@ -288,33 +295,47 @@ public final class DecoderPool implements AutoCloseable {
         return (int) Math.max(1, Math.min(maxPerFile, fit - 1));
     }
 
-    private FileTurns takeTurn(Path file) throws OpenJpegException {
-        FileTurns turns = fileTurns.compute(file, (f, t) -> {
-            FileTurns n = t == null ? new FileTurns() : t;
+    /**
+     * Decoders of one level of a single-tile file in use at once: one when the file's decoders are so large that two
+     * for every turn of the file would not fit in the native budget. A second decoder for a busy level would then push
+     * out the idle decoder of another level, which the next request there sets up again (on a 16000x12000 file, a
+     * second each): waiting for the level's own decoder costs less. Otherwise, and for tiled files, the file's bound.
+     */
+    private int turnsFor(DecoderKey key) {
+        if (key.reduce() == DecoderKey.ANY_REDUCE) return maxPerFile;
+        Long bytes = decoderBytes.get(key.path());
+        if (bytes == null || bytes <= 0 || maxNativeBytes == Long.MAX_VALUE) return maxPerFile;
+        return maxNativeBytes / bytes >= 2L * turnsFor(key.path()) ? maxPerFile : 1;
+    }
+
+    /** A turn under {@code owner} (a file's path or a decoder key), of at most {@code limit} at once, in arrival order. */
+    private Turns takeTurn(Object owner, Path file, int limit) throws OpenJpegException {
+        Turns t = turns.compute(owner, (o, old) -> {
+            Turns n = old == null ? new Turns() : old;
             n.holders++;
             return n;
         });
         try {
-            if (!turns.enter(turnsFor(file), System.nanoTime() + MAX_WAIT.toNanos(), waits::incrementAndGet)) {
-                releaseHolder(file);
+            if (!t.enter(limit, System.nanoTime() + MAX_WAIT.toNanos(), waits::incrementAndGet)) {
+                releaseHolder(owner);
                 throw new OpenJpegException("No decoder for " + file.getFileName() + " within " + MAX_WAIT.toSeconds()
-                        + " s: " + turnsFor(file) + " are in use");
+                        + " s: " + limit + " are in use");
             }
-            return turns;
+            return t;
         } catch (InterruptedException e) {
-            releaseHolder(file);
+            releaseHolder(owner);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for a decoder", e);
         }
     }
 
-    private void endTurn(Path file, FileTurns turns) {
-        turns.leave();
-        releaseHolder(file);
+    private void endTurn(Object owner, Turns t) {
+        t.leave();
+        releaseHolder(owner);
     }
 
-    private void releaseHolder(Path file) {
-        fileTurns.computeIfPresent(file, (f, t) -> --t.holders == 0 ? null : t);
+    private void releaseHolder(Object owner) {
+        turns.computeIfPresent(owner, (o, t) -> --t.holders == 0 ? null : t);
     }
 
     /** Brings the pool's total up to date with what the decoder holds after its use. */

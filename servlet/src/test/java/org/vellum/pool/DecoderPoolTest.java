@@ -269,6 +269,20 @@ class DecoderPoolTest {
     }
 
     @Test
+    void aLevelOfAFileWhoseDecodersFitTheBudgetOnlyOnceOverHasOneDecoderInUse() throws Exception {
+        long one = decodedNativeBytes(other);
+        // three fit: two of the file in use with one to spare, but not two for each of those two
+        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one * 7 / 2)) {
+            small.withDecoder(new DecoderKey(other, 0, 0), reader -> reader.decode(0, 0, 64, 64, 0));
+            Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
+            assertEquals(1, mostInUseAtOnce(small, t -> new DecoderKey(other, 0, 0), readers), "one level, one decoder");
+            assertEquals(1, readers.size(), "and no second one set up for it");
+            assertEquals(2, mostInUseAtOnce(small, t -> new DecoderKey(other, 0, t % 2), readers), "two levels, one each");
+            assertEquals(2, readers.size());
+        }
+    }
+
+    @Test
     void maxPerFileIsRespectedUnderConcurrentBorrowers() throws Exception {
         DecoderKey key = new DecoderKey(grid, 0);
         Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
