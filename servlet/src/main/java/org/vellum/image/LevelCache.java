@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * of one per tile. For a tiled file a tile of a small level spans many codestream tiles; for a single-tile file
  * OpenJPEG 2.5 parses every packet header of the whole tile and decodes the coarse code-blocks again for any area, so
  * there a whole level of up to {@link #MAX_SINGLE_TILE_LEVEL_PIXELS} costs what 5 to 12 of its 256x256 tiles cost
- * (measured on 8000x6000 and 16000x12000 files) and is kept too. Levels are stored with one byte per band and pixel. Concurrent
- * first requests for a level wait for one decode.
+ * (measured on 8000x6000 and 16000x12000 files) and is kept too. Levels are stored with one byte per band and pixel.
+ * Concurrent first requests for a level wait for one decode.
  */
 final class LevelCache {
     /** A level is kept only if it takes at most this share of the cache, so a few levels always fit. */
@@ -47,14 +47,6 @@ final class LevelCache {
             this.height = height;
             this.bands = bands;
             this.samples = new byte[Math.multiplyExact(Math.multiplyExact(width, height), bands)];
-        }
-
-        int width() {
-            return width;
-        }
-
-        int height() {
-            return height;
         }
 
         long bytes() {
