@@ -3,6 +3,8 @@ package org.vellum.codec.openjpeg;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.CodestreamInfo;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.DParameters;
@@ -40,6 +42,8 @@ public final class Jp2Reader implements AutoCloseable {
     private int tileW;
     private int tileH;
     private Jp2ColorSpace colorSpace;
+    private long fileBytes;
+    /** Bytes of codestream the session reads: the file's, or a cut copy's. */
     private long codestreamBytes;
     private Session session;
     private String brokenBy;
@@ -90,7 +94,7 @@ public final class Jp2Reader implements AutoCloseable {
     }
 
     private void readHeader(FileCheck check, int reduce) throws OpenJpegException {
-        session = new Session(0);
+        session = new Session(0, file);
         OpjImage img = new OpjImage(session.image);
         long w = Integer.toUnsignedLong(img.x1) - Integer.toUnsignedLong(img.x0);
         long h = Integer.toUnsignedLong(img.y1) - Integer.toUnsignedLong(img.y0);
@@ -165,12 +169,41 @@ public final class Jp2Reader implements AutoCloseable {
         header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
                 Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
                 colorSpace, icc, check.hasAlpha);
-        codestreamBytes = check.size;
+        fileBytes = check.size;
+        codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);
         if (first > 0 && tilesX * tilesY == 1) {
             // cp_reduce is fixed when the codec is set up; the header session is the first decode's.
             closeSession();
-            session = new Session(first);
+            session = sessionForLevel(first);
+        }
+    }
+
+    /**
+     * A single-tile session for a reduced level: on a copy of the file cut after that level's resolutions when the
+     * file allows it ({@link ResolutionCut}), so that OpenJPEG neither parses nor keeps the finer ones; else on the
+     * file. The copy is deleted once opened (the open stream keeps it readable until the session closes).
+     */
+    private Session sessionForLevel(int reduce) throws OpenJpegException {
+        Path cut;
+        try {
+            cut = ResolutionCut.write(file, jp2, reduce);
+        } catch (IOException e) {
+            cut = null;
+        }
+        if (cut == null) return new Session(reduce, file);
+        try {
+            Session s = new Session(reduce, cut);
+            codestreamBytes = Files.size(cut);
+            return s;
+        } catch (IOException e) {
+            return new Session(reduce, file);
+        } finally {
+            try {
+                Files.deleteIfExists(cut);
+            } catch (IOException e) {
+                cut.toFile().deleteOnExit();
+            }
         }
     }
 
@@ -283,7 +316,8 @@ public final class Jp2Reader implements AutoCloseable {
         if (session.reduce != reduce) {
             // Changing the reduce factor on a reused single-tile codec fails after a change or two: start afresh.
             closeSession();
-            session = new Session(reduce);
+            session = new Session(reduce, file);
+            codestreamBytes = fileBytes;
         }
         session.sink.clearErrors();
         if (lib.opj_set_decode_area(session.codec, session.image, ax0, ay0, ax1, ay1) == 0) {
@@ -317,7 +351,7 @@ public final class Jp2Reader implements AutoCloseable {
      * once; the pooled session stays ready for whole-tile decodes.
      */
     private void decodeWindow(int ax0, int ay0, int ax1, int ay1, int reduce, Output out) throws OpenJpegException {
-        try (Session window = new Session(reduce)) {
+        try (Session window = new Session(reduce, file)) {
             if (lib.opj_set_decode_area(window.codec, window.image, ax0, ay0, ax1, ay1) == 0) {
                 throw window.failure("opj_set_decode_area");
             }
@@ -486,7 +520,8 @@ public final class Jp2Reader implements AutoCloseable {
         Pointer stream;
         Pointer image;
 
-        Session(int reduce) throws OpenJpegException {
+        /** source: the file, or a cut copy of it ({@link ResolutionCut}); messages name the file. */
+        Session(int reduce, Path source) throws OpenJpegException {
             this.reduce = reduce;
             this.sink = new MessageSink(file.toString());
             try {
@@ -510,7 +545,7 @@ public final class Jp2Reader implements AutoCloseable {
                 // hand it every decode (one thread created and joined per window decode); the server parallelises
                 // across requests instead. 0 also overrides an OPJ_NUM_THREADS in the environment.
                 lib.opj_codec_set_threads(codec, 0);
-                stream = lib.opj_stream_create_file_stream(file.toString(), STREAM_BUFFER, 1);
+                stream = lib.opj_stream_create_file_stream(source.toString(), STREAM_BUFFER, 1);
                 if (stream == null) {
                     throw failure("opening the file stream");
                 }

@@ -1,0 +1,382 @@
+package org.vellum.codec.openjpeg;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A copy of a single-tile file that holds only what a decoder at a given reduce factor reads: its resolutions up to
+ * that level. OpenJPEG 2.5 parses the header of every packet of the tile on each decode, including the finer
+ * resolutions it then skips, and keeps the whole tile's data in memory; a decoder for a reduced level given this copy
+ * does neither for the packets it never uses.
+ * <p>
+ * Made only where the packets of each resolution are provably contiguous and their lengths known: one tile, a
+ * resolution-first progression (RLCP or RPCL) without POC, the same number of resolutions in every component, packet
+ * lengths in PLT markers that account for every byte of the tile, and nothing but PLT or COM in the tile-part headers.
+ * The packet count per resolution (precincts times layers) must match the PLT markers exactly. Otherwise {@link #write}
+ * returns null and the decoder reads the whole file. The copy keeps the JP2 boxes before the codestream (colour,
+ * resolution, channel definitions) as they are and puts the packets in one tile-part.
+ */
+final class ResolutionCut {
+    private static final int SOC = 0xFF4F;
+    private static final int SIZ = 0xFF51;
+    private static final int COD = 0xFF52;
+    private static final int COC = 0xFF53;
+    private static final int TLM = 0xFF55;
+    private static final int PLM = 0xFF57;
+    private static final int PLT = 0xFF58;
+    private static final int POC = 0xFF5F;
+    private static final int PPM = 0xFF60;
+    private static final int PPT = 0xFF61;
+    private static final int COM = 0xFF64;
+    private static final int SOT = 0xFF90;
+    private static final int SOD = 0xFF93;
+    private static final int EOC = 0xFFD9;
+    private static final int BOX_JP2C = 0x6A703263;
+    private static final int RLCP = 1;
+    private static final int RPCL = 2;
+    /** Main headers are small; a larger one is not worth cutting. */
+    private static final int MAX_HEADER = 1 << 20;
+
+    private ResolutionCut() {
+    }
+
+    /**
+     * Writes the copy for decoding at {@code reduce} (> 0) into a new temporary file and returns it, or returns null
+     * when the file does not qualify or the copy would not be smaller. The caller deletes the file.
+     */
+    static Path write(Path file, boolean jp2, int reduce) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            Plan plan;
+            try {
+                plan = plan(in, jp2, reduce);
+            } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                return null; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
+            }
+            if (plan == null) return null;
+            Path out = Files.createTempFile("vellum-cut-", jp2 ? ".jp2" : ".j2k");
+            try (OutputStream os = Files.newOutputStream(out)) {
+                os.write(read(in, 0, (int) plan.boxesBefore));
+                byte[] empty = plan.emptyPacket();
+                long tileData = plan.keep + plan.discarded * empty.length;
+                long csLength = plan.mainHeader.length + 12 + 2 + tileData + 2;
+                if (jp2) {
+                    if (csLength + 8 <= 0xFFFFFFFFL) {
+                        os.write(ByteBuffer.allocate(8).putInt((int) (csLength + 8)).putInt(BOX_JP2C).array());
+                    } else {
+                        os.write(ByteBuffer.allocate(16).putInt(1).putInt(BOX_JP2C).putLong(csLength + 16).array());
+                    }
+                }
+                os.write(plan.mainHeader);
+                os.write(ByteBuffer.allocate(14).putShort((short) SOT).putShort((short) 10).putShort((short) 0)
+                        .putInt((int) (12 + 2 + tileData)).put((byte) 0).put((byte) 1).putShort((short) SOD).array());
+                long left = plan.keep;
+                for (long[] part : plan.data) {
+                    long n = Math.min(left, part[1]);
+                    copy(in, part[0], n, os);
+                    left -= n;
+                    if (left == 0) break;
+                }
+                writeEmptyPackets(os, empty, plan.discarded, plan.keptPackets);
+                os.write(new byte[] {(byte) 0xFF, (byte) 0xD9});
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(out);
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * What to copy: the bytes before the codestream, the main header without TLM, and the packet data to keep; then
+     * {@code discarded} empty packets stand for the finer resolutions' packets. OpenJPEG still walks every packet of
+     * the tile, but an empty one costs it one bit instead of a header, and (unlike a codestream that just ends) no
+     * warning per missing packet.
+     */
+    private record Plan(long boxesBefore, byte[] mainHeader, List<long[]> data, long keep, long keptPackets,
+                        long discarded, boolean sop, boolean eph) {
+        /** An empty packet: its SOP marker segment if the file uses them, a zero header byte, its EPH marker if used. */
+        byte[] emptyPacket() {
+            ByteBuffer b = ByteBuffer.allocate(9);
+            if (sop) b.putShort((short) 0xFF91).putShort((short) 4).putShort((short) 0);
+            b.put((byte) 0);
+            if (eph) b.putShort((short) 0xFF92);
+            byte[] out = new byte[b.position()];
+            b.flip().get(out);
+            return out;
+        }
+    }
+
+    /** Empty packets, their SOP sequence numbers continuing from {@code first} (modulo 65536, as the standard says). */
+    private static void writeEmptyPackets(OutputStream os, byte[] empty, long count, long first) throws IOException {
+        byte[] buf = new byte[empty.length * 4096];
+        long written = 0;
+        while (written < count) {
+            int n = (int) Math.min(4096, count - written);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(empty, 0, buf, i * empty.length, empty.length);
+                if (empty.length >= 6 && (empty[0] & 0xFF) == 0xFF && (empty[1] & 0xFF) == 0x91) {
+                    int seq = (int) ((first + written + i) & 0xFFFF);
+                    buf[i * empty.length + 4] = (byte) (seq >> 8);
+                    buf[i * empty.length + 5] = (byte) seq;
+                }
+            }
+            os.write(buf, 0, n * empty.length);
+            written += n;
+        }
+    }
+
+    private static Plan plan(FileChannel in, boolean jp2, int reduce) throws IOException {
+        long size = in.size();
+        long boxStart = 0;
+        long cs = 0;
+        long csEnd = size;
+        if (jp2) {
+            long pos = 0;
+            while (true) {
+                if (pos + 8 > size) return null;
+                ByteBuffer b = ByteBuffer.wrap(read(in, pos, 16 <= size - pos ? 16 : 8));
+                long length = Integer.toUnsignedLong(b.getInt());
+                int type = b.getInt();
+                int head = 8;
+                if (length == 1) {
+                    if (b.remaining() < 8) return null;
+                    length = b.getLong();
+                    head = 16;
+                } else if (length == 0) {
+                    length = size - pos;
+                }
+                if (length < head || pos + length > size) return null;
+                if (type == BOX_JP2C) {
+                    boxStart = pos;
+                    cs = pos + head;
+                    csEnd = pos + length;
+                    break;
+                }
+                pos += length;
+            }
+        }
+        ByteBuffer h = ByteBuffer.wrap(read(in, cs, (int) Math.min(MAX_HEADER, csEnd - cs)));
+        if (h.remaining() < 4 || (h.getShort() & 0xFFFF) != SOC) return null;
+        java.io.ByteArrayOutputStream main = new java.io.ByteArrayOutputStream();
+        main.write(0xFF);
+        main.write(0x4F);
+        Siz siz = null;
+        Cod cod = null;
+        while (true) {
+            if (h.remaining() < 4) return null;
+            int start = h.position();
+            int marker = h.getShort() & 0xFFFF;
+            if (marker == SOT) {
+                h.position(start);
+                break;
+            }
+            int length = h.getShort() & 0xFFFF;
+            if (length < 2 || h.remaining() < length - 2) return null;
+            ByteBuffer segment = h.slice(h.position(), length - 2);
+            h.position(h.position() + length - 2);
+            switch (marker) {
+                case SIZ -> siz = Siz.of(segment);
+                case COD -> cod = Cod.of(segment);
+                case COC, POC, PPM, PLM -> {
+                    return null;
+                }
+                default -> { }
+            }
+            if (marker != TLM) main.write(h.array(), start, length + 2);
+        }
+        if (siz == null || cod == null || !siz.singleTile()) return null;
+        if (cod.progression != RLCP && cod.progression != RPCL) return null;
+        if (reduce <= 0 || reduce >= cod.resolutions) return null;
+
+        // Tile-parts: their packet data, in order, and the packet lengths their PLT markers give.
+        List<long[]> data = new ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
+        long pos = cs + h.position();
+        long total = 0;
+        while (pos + 2 <= csEnd) {
+            ByteBuffer m = ByteBuffer.wrap(read(in, pos, 12 <= csEnd - pos ? 12 : 2));
+            int marker = m.getShort() & 0xFFFF;
+            if (marker == EOC) break;
+            if (marker != SOT || m.remaining() < 10) return null;
+            m.getShort(); // Lsot
+            int tile = m.getShort() & 0xFFFF;
+            long psot = Integer.toUnsignedLong(m.getInt());
+            if (tile != 0) return null;
+            long partEnd = psot == 0 ? csEnd - 2 : pos + psot;
+            if (partEnd > csEnd || partEnd <= pos + 12) return null;
+            long p = pos + 12;
+            while (true) {
+                if (p + 2 > partEnd) return null;
+                ByteBuffer mm = ByteBuffer.wrap(read(in, p, 4 <= partEnd - p ? 4 : 2));
+                int tm = mm.getShort() & 0xFFFF;
+                if (tm == SOD) {
+                    p += 2;
+                    break;
+                }
+                if (mm.remaining() < 2) return null;
+                int length = mm.getShort() & 0xFFFF;
+                if (length < 2 || p + 2 + length > partEnd) return null;
+                if (tm == PLT) {
+                    if (!readPlt(read(in, p + 4, length - 2), lengths)) return null;
+                } else if (tm != COM) {
+                    return null; // PPT, or coding parameters changed for the tile: not worth the risk
+                }
+                p += 2 + length;
+            }
+            data.add(new long[] {p, partEnd - p});
+            total += partEnd - p;
+            pos = partEnd;
+        }
+        if (data.isEmpty()) return null;
+
+        long[] perResolution = siz.packetsPerResolution(cod);
+        long packets = 0;
+        for (long n : perResolution) packets += n;
+        if (packets != lengths.size()) return null;
+        long sum = 0;
+        for (long l : lengths) sum += l;
+        if (sum != total) return null;
+        long keepPackets = 0;
+        for (int r = 0; r < cod.resolutions - reduce; r++) keepPackets += perResolution[r];
+        long keep = 0;
+        for (int i = 0; i < keepPackets; i++) keep += lengths.get(i);
+        if (keep >= total) return null;
+        return new Plan(jp2 ? boxStart : 0, main.toByteArray(), data, keep, keepPackets, packets - keepPackets,
+                cod.sop, cod.eph);
+    }
+
+    /** Appends the packet lengths of one PLT segment (after its length field); false if malformed. */
+    private static boolean readPlt(byte[] segment, List<Long> lengths) {
+        if (segment.length < 1) return false;
+        long value = 0;
+        for (int i = 1; i < segment.length; i++) {
+            int b = segment[i] & 0xFF;
+            value = value << 7 | (b & 0x7F);
+            if (value > Integer.MAX_VALUE) return false;
+            if ((b & 0x80) == 0) {
+                lengths.add(value);
+                value = 0;
+            }
+        }
+        return value == 0 && (segment[segment.length - 1] & 0x80) == 0;
+    }
+
+    /** The image and tile geometry and the components' sub-sampling. */
+    private record Siz(long x1, long y1, long x0, long y0, long tileW, long tileH, long tileX0, long tileY0,
+                       int[] dx, int[] dy) {
+        static Siz of(ByteBuffer s) {
+            s.getShort(); // Rsiz
+            long x1 = Integer.toUnsignedLong(s.getInt());
+            long y1 = Integer.toUnsignedLong(s.getInt());
+            long x0 = Integer.toUnsignedLong(s.getInt());
+            long y0 = Integer.toUnsignedLong(s.getInt());
+            long tw = Integer.toUnsignedLong(s.getInt());
+            long th = Integer.toUnsignedLong(s.getInt());
+            long tx0 = Integer.toUnsignedLong(s.getInt());
+            long ty0 = Integer.toUnsignedLong(s.getInt());
+            int n = s.getShort() & 0xFFFF;
+            int[] dx = new int[n];
+            int[] dy = new int[n];
+            for (int c = 0; c < n; c++) {
+                s.get(); // Ssiz
+                dx[c] = s.get() & 0xFF;
+                dy[c] = s.get() & 0xFF;
+            }
+            return new Siz(x1, y1, x0, y0, tw, th, tx0, ty0, dx, dy);
+        }
+
+        boolean singleTile() {
+            if (tileW == 0 || tileH == 0 || dx.length == 0) return false;
+            for (int c = 0; c < dx.length; c++) if (dx[c] == 0 || dy[c] == 0) return false;
+            return tileX0 <= x0 && tileY0 <= y0 && tileX0 + tileW >= x1 && tileY0 + tileH >= y1;
+        }
+
+        /** Packets of each resolution (lowest first), all components: precincts times layers. */
+        long[] packetsPerResolution(Cod cod) {
+            long[] out = new long[cod.resolutions];
+            for (int c = 0; c < dx.length; c++) {
+                long cx0 = ceilDiv(x0, dx[c]);
+                long cy0 = ceilDiv(y0, dy[c]);
+                long cx1 = ceilDiv(x1, dx[c]);
+                long cy1 = ceilDiv(y1, dy[c]);
+                for (int r = 0; r < cod.resolutions; r++) {
+                    int shift = cod.resolutions - 1 - r;
+                    long rx0 = ceilDiv(cx0, 1L << shift);
+                    long ry0 = ceilDiv(cy0, 1L << shift);
+                    long rx1 = ceilDiv(cx1, 1L << shift);
+                    long ry1 = ceilDiv(cy1, 1L << shift);
+                    int ppx = cod.precinctWidthExp[r];
+                    int ppy = cod.precinctHeightExp[r];
+                    long px = rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - (rx0 >> ppx) : 0;
+                    long py = ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - (ry0 >> ppy) : 0;
+                    out[r] += px * py * cod.layers;
+                }
+            }
+            return out;
+        }
+
+        private static long ceilDiv(long a, long b) {
+            return (a + b - 1) / b;
+        }
+    }
+
+    /** Progression, layers, resolutions and precinct sizes (as exponents, per resolution, lowest first). */
+    private record Cod(int progression, int layers, int resolutions, int[] precinctWidthExp, int[] precinctHeightExp,
+                       boolean sop, boolean eph) {
+        static Cod of(ByteBuffer s) {
+            int scod = s.get() & 0xFF;
+            int progression = s.get() & 0xFF;
+            int layers = s.getShort() & 0xFFFF;
+            s.get(); // MCT
+            int levels = s.get() & 0xFF;
+            s.get(); // code-block width
+            s.get(); // code-block height
+            s.get(); // code-block style
+            s.get(); // transform
+            int resolutions = levels + 1;
+            int[] pw = new int[resolutions];
+            int[] ph = new int[resolutions];
+            for (int r = 0; r < resolutions; r++) {
+                if ((scod & 1) != 0) {
+                    int b = s.get() & 0xFF;
+                    pw[r] = b & 0x0F;
+                    ph[r] = b >> 4;
+                } else {
+                    pw[r] = 15;
+                    ph[r] = 15;
+                }
+            }
+            return new Cod(progression, layers, resolutions, pw, ph, (scod & 2) != 0, (scod & 4) != 0);
+        }
+    }
+
+    private static byte[] read(FileChannel in, long pos, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (in.read(b, pos + b.position()) < 0) throw new IOException("unexpected end of file");
+        }
+        return b.array();
+    }
+
+    private static void copy(FileChannel in, long pos, long length, OutputStream out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        long done = 0;
+        while (done < length) {
+            b.clear();
+            b.limit((int) Math.min(buf.length, length - done));
+            int n = in.read(b, pos + done);
+            if (n < 0) throw new IOException("unexpected end of file");
+            out.write(buf, 0, n);
+            done += n;
+        }
+    }
+}

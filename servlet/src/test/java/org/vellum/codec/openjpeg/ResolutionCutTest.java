@@ -1,0 +1,127 @@
+package org.vellum.codec.openjpeg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.testing.Fixtures;
+
+/**
+ * A decoder for a reduced level of a single-tile file reads a copy cut after that level's resolutions: the pixels are
+ * exactly those of a decoder that reads the whole file, at every level, for colour, grey and alpha, JP2 and J2K.
+ */
+class ResolutionCutTest {
+    @TempDir
+    Path dir;
+
+    /** The same areas at every reduced level, through a reader set up for that level and one reading the whole file. */
+    private static void samePixelsAtEveryReducedLevel(Path file, int layers) throws Exception {
+        int resolutions;
+        try (Jp2Reader whole = Jp2Reader.open(file, layers)) {
+            resolutions = whole.header().resolutions();
+            int w = whole.header().width();
+            int h = whole.header().height();
+            int[][] areas = {{0, 0, w, h}, {w / 3, h / 4, 300, 200}, {w - 97, h - 61, 97, 61}};
+            for (int reduce = 1; reduce < resolutions; reduce++) {
+                try (Jp2Reader cut = Jp2Reader.open(file, layers, reduce)) {
+                    for (int[] a : areas) {
+                        Raster expected = whole.decode(a[0], a[1], a[2], a[3], reduce);
+                        Raster actual = cut.decode(a[0], a[1], a[2], a[3], reduce);
+                        String what = file.getFileName() + " reduce " + reduce + " area " + Arrays.toString(a);
+                        assertEquals(expected.planes().length, actual.planes().length, what);
+                        for (int c = 0; c < expected.planes().length; c++) {
+                            assertArrayEquals(expected.planes()[c], actual.planes()[c], what + " component " + c);
+                        }
+                        assertEquals(expected.hasAlpha(), actual.hasAlpha(), what);
+                        assertEquals(expected.colorSpace(), actual.colorSpace(), what);
+                    }
+                    assertTrue(cut.nativeBytes() < whole.nativeBytes() || reduce == 0, "the cut reader holds less");
+                }
+            }
+        }
+        assertTrue(resolutions > 3, "the fixture has levels to cut");
+    }
+
+    @Test
+    void colourGreyAndAlphaFilesDecodeTheSameFromTheirCutCopies() throws Exception {
+        Jp2EncodeOptions single = Jp2EncodeOptions.archive().withTileSize(0).withLevels(5);
+        samePixelsAtEveryReducedLevel(Fixtures.write(dir, "colour.jp2", Fixtures.texturedGrid(1501, 1103), single), 0);
+        samePixelsAtEveryReducedLevel(Fixtures.write(dir, "grey.jp2", Fixtures.greyGrid(1203, 901), single), 0);
+        samePixelsAtEveryReducedLevel(Fixtures.write(dir, "alpha.jp2", Fixtures.rgbaGrid(999, 777), single), 0);
+        samePixelsAtEveryReducedLevel(Fixtures.write(dir, "raw.j2k", Fixtures.texturedGrid(1024, 768),
+                single.withJp2(false)), 0);
+    }
+
+    @Test
+    void aDecoderOfFewerLayersGetsTheSamePixelsToo() throws Exception {
+        Path file = Fixtures.write(dir, "layers.jp2", Fixtures.texturedGrid(1300, 1000),
+                Jp2EncodeOptions.archive().withTileSize(0).withLevels(5));
+        samePixelsAtEveryReducedLevel(file, 3);
+    }
+
+    @Test
+    void theCopyHoldsOnlyTheCoarserResolutions() throws Exception {
+        Path file = Fixtures.write(dir, "copy.jp2", Fixtures.texturedGrid(2000, 1500),
+                Jp2EncodeOptions.archive().withTileSize(0).withLevels(5));
+        long previous = Files.size(file);
+        for (int reduce = 1; reduce <= 5; reduce++) {
+            Path cut = ResolutionCut.write(file, true, reduce);
+            assertNotNull(cut, "reduce " + reduce);
+            try {
+                long size = Files.size(cut);
+                assertTrue(size < previous, "reduce " + reduce + ": " + size + " bytes, not below " + previous);
+                previous = size;
+                BufferedImage fromCopy = Fixtures.reference(cut, 0, 0, 2000, 1500, reduce);
+                BufferedImage fromFile = Fixtures.reference(file, 0, 0, 2000, 1500, reduce);
+                assertArrayEquals(fromFile.getRGB(0, 0, fromFile.getWidth(), fromFile.getHeight(), null, 0,
+                        fromFile.getWidth()), fromCopy.getRGB(0, 0, fromCopy.getWidth(), fromCopy.getHeight(), null, 0,
+                        fromCopy.getWidth()), "reduce " + reduce);
+            } finally {
+                Files.delete(cut);
+            }
+        }
+    }
+
+    @Test
+    void filesThatCannotBeCutAreReadWhole() throws Exception {
+        Path tiled = Fixtures.write(dir, "tiled.jp2", Fixtures.texturedGrid(1100, 900),
+                Jp2EncodeOptions.archive().withTileSize(256).withLevels(4));
+        assertNull(ResolutionCut.write(tiled, true, 2), "several tiles");
+        Path single = Fixtures.write(dir, "single.jp2", Fixtures.texturedGrid(1100, 900),
+                Jp2EncodeOptions.archive().withTileSize(0).withLevels(4));
+        assertNull(ResolutionCut.write(single, true, 0), "nothing to cut at full resolution");
+        assertNull(ResolutionCut.write(single, true, 5), "no such level");
+        // a file cut short: its PLT markers account for more bytes than it has
+        byte[] bytes = Files.readAllBytes(single);
+        Path truncated = dir.resolve("truncated.jp2");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        assertNull(ResolutionCut.write(truncated, true, 2));
+        // a codestream whose PLT does not match its precincts (one packet length changed): not cut
+        Path plt = dir.resolve("plt.jp2");
+        byte[] changed = bytes.clone();
+        int at = indexOf(changed, new byte[] {(byte) 0xFF, 0x58}) + 5; // past PLT's marker, length and Zplt
+        changed[at] = (byte) ((changed[at] & 0x80) | ((changed[at] + 1) & 0x7F));
+        Files.write(plt, changed);
+        assertNull(ResolutionCut.write(plt, true, 2));
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) continue outer;
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("pattern not found");
+    }
+}
