@@ -4,8 +4,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.CodestreamInfo;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.DParameters;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImage;
@@ -22,6 +26,7 @@ import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImageComp;
  * Not thread-safe by design (a codec must never be used by two threads); methods are synchronized only as a guard.
  */
 public final class Jp2Reader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Jp2Reader.class);
     /** Small on purpose: 2.5.0 refills the buffer for every SOT it walks past. */
     private static final long STREAM_BUFFER = 16384;
     private static final int MAX_ICC = 16 << 20;
@@ -182,7 +187,9 @@ public final class Jp2Reader implements AutoCloseable {
     /**
      * A single-tile session for a reduced level: on a copy of the file cut after that level's resolutions when the
      * file allows it ({@link ResolutionCut}), so that OpenJPEG neither parses nor keeps the finer ones; else on the
-     * file. The copy is deleted once opened (the open stream keeps it readable until the session closes).
+     * file. The copy is deleted once open; the open stream keeps it readable until the first decode has read it into
+     * OpenJPEG's memory, and then it is emptied ({@link Session#releaseCopy}), so it takes no disk or tmpfs space
+     * while the decoder is kept.
      */
     private Session sessionForLevel(int reduce) throws OpenJpegException {
         Path cut;
@@ -192,18 +199,36 @@ public final class Jp2Reader implements AutoCloseable {
             cut = null;
         }
         if (cut == null) return new Session(reduce, file);
+        FileChannel copy = null;
         try {
+            copy = FileChannel.open(cut, StandardOpenOption.WRITE);
             Session s = new Session(reduce, cut);
-            codestreamBytes = Files.size(cut);
+            s.copy = copy;
+            codestreamBytes = copy.size();
+            copy = null;
             return s;
         } catch (IOException e) {
             return new Session(reduce, file);
+        } catch (OpenJpegException e) {
+            LOG.warn("OpenJPEG refused the copy of {} cut for reduce {}; reading the whole file: {}", file, reduce,
+                    e.getMessage());
+            return new Session(reduce, file);
         } finally {
+            closeQuietly(copy);
             try {
                 Files.deleteIfExists(cut);
             } catch (IOException e) {
                 cut.toFile().deleteOnExit();
             }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing held beyond the descriptor, which close releases anyway
         }
     }
 
@@ -327,6 +352,7 @@ public final class Jp2Reader implements AutoCloseable {
         if (lib.opj_decode(session.codec, session.stream, session.image) == 0) {
             throw session.failure("opj_decode");
         }
+        session.releaseCopy();
         out.copyFrom(session.image, reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
     }
 
@@ -519,6 +545,23 @@ public final class Jp2Reader implements AutoCloseable {
         Pointer codec;
         Pointer stream;
         Pointer image;
+        /** The deleted cut copy the stream reads, until its data is in OpenJPEG's memory; null for the file. */
+        FileChannel copy;
+
+        /**
+         * Empties the cut copy once a decode has read it: a single-tile codec keeps the tile's data and does not read
+         * its stream again (the decodes after this one check its pixels in ResolutionCutTest).
+         */
+        void releaseCopy() {
+            if (copy == null) return;
+            try {
+                copy.truncate(0);
+            } catch (IOException e) {
+                // the space is freed when the stream closes
+            }
+            closeQuietly(copy);
+            copy = null;
+        }
 
         /** source: the file, or a cut copy of it ({@link ResolutionCut}); messages name the file. */
         Session(int reduce, Path source) throws OpenJpegException {
@@ -567,6 +610,8 @@ public final class Jp2Reader implements AutoCloseable {
 
         @Override
         public void close() {
+            closeQuietly(copy);
+            copy = null;
             NativeHandles.free(lib, codec, stream, image);
             codec = null;
             stream = null;

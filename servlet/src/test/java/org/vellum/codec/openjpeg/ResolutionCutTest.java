@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -112,6 +113,53 @@ class ResolutionCutTest {
         changed[at] = (byte) ((changed[at] & 0x80) | ((changed[at] + 1) & 0x7F));
         Files.write(plt, changed);
         assertNull(ResolutionCut.write(plt, true, 2));
+    }
+
+    @Test
+    void theCopyTakesNoSpaceOnceItsDataIsInTheDecoder() throws Exception {
+        Path proc = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(proc), "needs Linux's /proc to see open files");
+        Path file = Fixtures.write(dir, "space.jp2", Fixtures.texturedGrid(1600, 1200),
+                Jp2EncodeOptions.archive().withTileSize(0).withLevels(5));
+        try (Jp2Reader reader = Jp2Reader.open(file, 0, 1); Jp2Reader whole = Jp2Reader.open(file, 0)) {
+            assertTrue(openCopies(proc) > 0, "the stream reads a copy, deleted from its folder");
+            assertTrue(openCopyBytes(proc) > 0, "which holds the data until the first decode");
+            reader.decode(0, 0, 256, 256, 1);
+            assertEquals(0, openCopyBytes(proc), "emptied once the decoder has the data");
+            Raster after = reader.decode(700, 500, 300, 300, 1);
+            Raster expected = whole.decode(700, 500, 300, 300, 1);
+            for (int c = 0; c < expected.planes().length; c++) {
+                assertArrayEquals(expected.planes()[c], after.planes()[c], "a later decode, component " + c);
+            }
+        }
+        assertEquals(0, openCopies(proc), "closed with the reader");
+    }
+
+    /** Deleted cut copies open in this process. */
+    private static long openCopies(Path proc) throws Exception {
+        try (var fds = Files.list(proc)) {
+            return fds.filter(fd -> target(fd).contains("vellum-cut-")).count();
+        }
+    }
+
+    private static long openCopyBytes(Path proc) throws Exception {
+        try (var fds = Files.list(proc)) {
+            return fds.filter(fd -> target(fd).contains("vellum-cut-")).mapToLong(fd -> {
+                try {
+                    return Files.size(fd);
+                } catch (java.io.IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private static String target(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private static int indexOf(byte[] data, byte[] pattern) {
