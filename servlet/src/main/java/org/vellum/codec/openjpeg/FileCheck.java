@@ -157,16 +157,16 @@ final class FileCheck {
             throw new OpenJpegException("codestream does not start with SOC/SIZ: " + file);
         }
         int lsiz = b.getShort() & 0xFFFF;
-        b.getShort(); // Rsiz
-        long xsiz = Integer.toUnsignedLong(b.getInt());
-        long ysiz = Integer.toUnsignedLong(b.getInt());
-        long xo = Integer.toUnsignedLong(b.getInt());
-        long yo = Integer.toUnsignedLong(b.getInt());
-        long xt = Integer.toUnsignedLong(b.getInt());
-        long yt = Integer.toUnsignedLong(b.getInt());
-        long xto = Integer.toUnsignedLong(b.getInt());
-        long yto = Integer.toUnsignedLong(b.getInt());
-        int csiz = b.getShort() & 0xFFFF;
+        SizSegment siz = SizSegment.read(b);
+        long xsiz = siz.xsiz();
+        long ysiz = siz.ysiz();
+        long xo = siz.xo();
+        long yo = siz.yo();
+        long xt = siz.xt();
+        long yt = siz.yt();
+        long xto = siz.xto();
+        long yto = siz.yto();
+        int csiz = siz.csiz();
         String bad = null;
         if (xsiz <= xo || ysiz <= yo || xsiz - xo > Integer.MAX_VALUE || ysiz - yo > Integer.MAX_VALUE) {
             bad = "image size " + xsiz + "x" + ysiz + " with origin " + xo + "," + yo;

@@ -270,43 +270,33 @@ final class ResolutionCut {
     }
 
     /** The image and tile geometry and the components' sub-sampling. */
-    private record Siz(long x1, long y1, long x0, long y0, long tileW, long tileH, long tileX0, long tileY0,
-                       int[] dx, int[] dy) {
+    private record Siz(SizSegment g, int[] dx, int[] dy) {
         static Siz of(ByteBuffer s) {
-            s.getShort(); // Rsiz
-            long x1 = Integer.toUnsignedLong(s.getInt());
-            long y1 = Integer.toUnsignedLong(s.getInt());
-            long x0 = Integer.toUnsignedLong(s.getInt());
-            long y0 = Integer.toUnsignedLong(s.getInt());
-            long tw = Integer.toUnsignedLong(s.getInt());
-            long th = Integer.toUnsignedLong(s.getInt());
-            long tx0 = Integer.toUnsignedLong(s.getInt());
-            long ty0 = Integer.toUnsignedLong(s.getInt());
-            int n = s.getShort() & 0xFFFF;
-            int[] dx = new int[n];
-            int[] dy = new int[n];
-            for (int c = 0; c < n; c++) {
+            SizSegment g = SizSegment.read(s);
+            int[] dx = new int[g.csiz()];
+            int[] dy = new int[g.csiz()];
+            for (int c = 0; c < g.csiz(); c++) {
                 s.get(); // Ssiz
                 dx[c] = s.get() & 0xFF;
                 dy[c] = s.get() & 0xFF;
             }
-            return new Siz(x1, y1, x0, y0, tw, th, tx0, ty0, dx, dy);
+            return new Siz(g, dx, dy);
         }
 
         boolean singleTile() {
-            if (tileW == 0 || tileH == 0 || dx.length == 0) return false;
+            if (g.xt() == 0 || g.yt() == 0 || dx.length == 0) return false;
             for (int c = 0; c < dx.length; c++) if (dx[c] == 0 || dy[c] == 0) return false;
-            return tileX0 <= x0 && tileY0 <= y0 && tileX0 + tileW >= x1 && tileY0 + tileH >= y1;
+            return g.xto() <= g.xo() && g.yto() <= g.yo() && g.xto() + g.xt() >= g.xsiz() && g.yto() + g.yt() >= g.ysiz();
         }
 
         /** Packets of each resolution (lowest first), all components: precincts times layers. */
         long[] packetsPerResolution(Cod cod) {
             long[] out = new long[cod.resolutions];
             for (int c = 0; c < dx.length; c++) {
-                long cx0 = ceilDiv(x0, dx[c]);
-                long cy0 = ceilDiv(y0, dy[c]);
-                long cx1 = ceilDiv(x1, dx[c]);
-                long cy1 = ceilDiv(y1, dy[c]);
+                long cx0 = ceilDiv(g.xo(), dx[c]);
+                long cy0 = ceilDiv(g.yo(), dy[c]);
+                long cx1 = ceilDiv(g.xsiz(), dx[c]);
+                long cy1 = ceilDiv(g.ysiz(), dy[c]);
                 for (int r = 0; r < cod.resolutions; r++) {
                     int shift = cod.resolutions - 1 - r;
                     long rx0 = ceilDiv(cx0, 1L << shift);
