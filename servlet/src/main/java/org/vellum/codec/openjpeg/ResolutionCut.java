@@ -1,5 +1,6 @@
 package org.vellum.codec.openjpeg;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
@@ -84,7 +85,7 @@ final class ResolutionCut {
                     left -= n;
                     if (left == 0) break;
                 }
-                writeEmptyPackets(os, empty, plan.discarded, plan.keptPackets);
+                writeEmptyPackets(os, empty, plan.sop, plan.discarded, plan.keptPackets);
                 os.write(new byte[] {(byte) 0xFF, (byte) 0xD9});
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(out);
@@ -114,15 +115,19 @@ final class ResolutionCut {
         }
     }
 
-    /** Empty packets, their SOP sequence numbers continuing from {@code first} (modulo 65536, as the standard says). */
-    private static void writeEmptyPackets(OutputStream os, byte[] empty, long count, long first) throws IOException {
+    /**
+     * Empty packets; with {@code sop}, each one's SOP sequence number continues from {@code first} (modulo 65536, as
+     * the standard says).
+     */
+    private static void writeEmptyPackets(OutputStream os, byte[] empty, boolean sop, long count, long first)
+            throws IOException {
         byte[] buf = new byte[empty.length * 4096];
         long written = 0;
         while (written < count) {
             int n = (int) Math.min(4096, count - written);
             for (int i = 0; i < n; i++) {
                 System.arraycopy(empty, 0, buf, i * empty.length, empty.length);
-                if (empty.length >= 6 && (empty[0] & 0xFF) == 0xFF && (empty[1] & 0xFF) == 0x91) {
+                if (sop) {
                     int seq = (int) ((first + written + i) & 0xFFFF);
                     buf[i * empty.length + 4] = (byte) (seq >> 8);
                     buf[i * empty.length + 5] = (byte) seq;
@@ -165,7 +170,7 @@ final class ResolutionCut {
         }
         ByteBuffer h = ByteBuffer.wrap(read(in, cs, (int) Math.min(MAX_HEADER, csEnd - cs)));
         if (h.remaining() < 4 || (h.getShort() & 0xFFFF) != SOC) return null;
-        java.io.ByteArrayOutputStream main = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream main = new ByteArrayOutputStream();
         main.write(0xFF);
         main.write(0x4F);
         Siz siz = null;
