@@ -233,7 +233,11 @@ class RequestFuzzTest {
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(6).map(RequestFuzzTest::percentEncode)));
     }
 
-    /** Printable noise, unicode (as UTF-8 bytes on the wire), percent junk and long strings. */
+    /**
+     * Printable noise, unicode (as UTF-8 bytes on the wire), percent junk and long strings. A request combines up to
+     * five of these, so the long ones stay at 1400 characters: five still fit Jetty's 8 KiB request buffer, whose
+     * overflow (414) has its own test below the property. (At 6000, two long parts in one IIIF request went past it.)
+     */
     Arbitrary<String> junk() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withCharRange('!', '~').ofMaxLength(40),
@@ -241,7 +245,7 @@ class RequestFuzzTest {
                 Arbitraries.strings().all().ofMaxLength(12).map(RequestFuzzTest::percentEncode),
                 Arbitraries.of("%", "%G0", "%0", "%00", "%ff", "%c0%af", "%2f", "%2F%2F", "..", "../..", "%u002e", "?",
                         "&&&", "==", "&=&", ";", "#", "\\"),
-                Arbitraries.strings().withChars("a0,.%/&=-").ofMinLength(1000).ofMaxLength(6000));
+                Arbitraries.strings().withChars("a0,.%/&=-").ofMinLength(1000).ofMaxLength(1400));
     }
 
     private static String percentEncode(String s) {
