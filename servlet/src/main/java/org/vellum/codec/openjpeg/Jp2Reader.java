@@ -51,6 +51,8 @@ public final class Jp2Reader implements AutoCloseable {
     /** Bytes of codestream the session reads: the file's, or a cut copy's. */
     private long codestreamBytes;
     private Session session;
+    /** x, y, w, h (full-resolution pixels) that decodes must stay inside, or null. */
+    private int[] region;
     private String brokenBy;
     private boolean closed;
 
@@ -71,12 +73,26 @@ public final class Jp2Reader implements AutoCloseable {
      * file is then decoded at that level without setting up a second codec.
      */
     public static Jp2Reader open(Path file, int layers, int reduce) throws OpenJpegException {
+        return open(file, layers, reduce, null);
+    }
+
+    /**
+     * As {@link #open(Path, int, int)}, for a reader that only ever decodes inside {@code region} ({x, y, w, h} in
+     * full-resolution pixels, as {@link #decode} takes them; null: anywhere). A single-tile file's decoder then reads a
+     * copy in which the packets no such decode needs are empty, when the file allows it ({@link ResolutionCut}):
+     * OpenJPEG 2.5 parses every packet header of the tile on each decode. Decodes outside the region are refused.
+     */
+    public static Jp2Reader open(Path file, int layers, int reduce, int[] region) throws OpenJpegException {
         if (layers < 0) {
             throw new IllegalArgumentException("layers must be >= 0: " + layers);
+        }
+        if (region != null && (region.length != 4 || region[0] < 0 || region[1] < 0 || region[2] <= 0 || region[3] <= 0)) {
+            throw new IllegalArgumentException("region must be x, y, w, h: " + java.util.Arrays.toString(region));
         }
         FileCheck check = FileCheck.check(file);
         Jp2Reader reader = new Jp2Reader(file, layers, check.jp2);
         try {
+            reader.region = region == null ? null : region.clone();
             reader.readHeader(check, Math.max(0, reduce));
             return reader;
         } catch (OpenJpegException | RuntimeException e) {
@@ -177,7 +193,7 @@ public final class Jp2Reader implements AutoCloseable {
         fileBytes = check.size;
         codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);
-        if (first > 0 && tilesX * tilesY == 1) {
+        if ((first > 0 || region != null) && tilesX * tilesY == 1) {
             // cp_reduce is fixed when the codec is set up; the header session is the first decode's.
             closeSession();
             session = sessionForLevel(first);
@@ -194,7 +210,11 @@ public final class Jp2Reader implements AutoCloseable {
     private Session sessionForLevel(int reduce) throws OpenJpegException {
         Path cut;
         try {
-            cut = ResolutionCut.write(file, jp2, reduce);
+            long[] canvas = region == null ? null : new long[] {
+                originX + (long) region[0], originY + (long) region[1],
+                originX + Math.min((long) region[0] + region[2], header.width()),
+                originY + Math.min((long) region[1] + region[3], header.height())};
+            cut = ResolutionCut.write(file, jp2, reduce, canvas);
         } catch (IOException e) {
             cut = null;
         }
@@ -293,6 +313,11 @@ public final class Jp2Reader implements AutoCloseable {
         int oy1 = ceilDivPow2(ay1, reduce);
         if (ox1 <= ox0 || oy1 <= oy0) {
             throw new IllegalArgumentException("region " + x + "," + y + "," + w + "," + h + " is empty in the image at reduce " + reduce);
+        }
+        if (region != null && (ax0 - originX < region[0] || ay0 - originY < region[1]
+                || ax1 - originX > (long) region[0] + region[2] || ay1 - originY > (long) region[1] + region[3])) {
+            throw new IllegalArgumentException("area " + x + "," + y + "," + w + "," + h + " is outside this decoder's region "
+                    + java.util.Arrays.toString(region));
         }
         Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
         try {

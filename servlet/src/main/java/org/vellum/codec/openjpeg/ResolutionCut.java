@@ -10,16 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A copy of a single-tile file that holds only what a decoder at a given reduce factor reads: its resolutions up to
- * that level. OpenJPEG 2.5 parses the header of every packet of the tile on each decode, including the finer
- * resolutions it then skips, and keeps the whole tile's data in memory; a decoder for a reduced level given this copy
- * does neither for the packets it never uses.
+ * that level, and, for a decoder that only decodes inside a region, only the packets of precincts near the region.
+ * OpenJPEG 2.5 parses the header of every packet of the tile on each decode, including those it then skips, and keeps
+ * the whole tile's data in memory; a decoder given this copy does neither for the packets it never uses. The other
+ * packets are empty in the copy, so their order and count, and every kept packet's bytes, are those of the file.
  * <p>
  * Made only where the packets of each resolution are provably contiguous and their lengths known: one tile, a
- * resolution-first progression (RLCP or RPCL) without POC, the same number of resolutions in every component, packet
+ * resolution-first progression (RLCP or RPCL) without POC, the same number of resolutions in every component (and, for
+ * a region, no sub-sampled component, so that every component's precincts come in the same order), packet
  * lengths in PLT markers that account for every byte of the tile, and nothing but PLT or COM in the tile-part headers.
  * The packet count per resolution (precincts times layers) must match the PLT markers exactly. Otherwise {@link #write}
  * returns null and the decoder reads the whole file. The copy keeps the JP2 boxes before the codestream (colour,
@@ -45,6 +48,8 @@ final class ResolutionCut {
     private static final int RPCL = 2;
     /** Main headers are small; a larger one is not worth cutting. */
     private static final int MAX_HEADER = 1 << 20;
+    /** Samples, at a precinct's resolution, around a region whose precincts are kept: see {@link Siz#keepRegion}. */
+    static final int REGION_MARGIN = 16;
 
     private ResolutionCut() {
     }
@@ -54,10 +59,20 @@ final class ResolutionCut {
      * when the file does not qualify or the copy would not be smaller. The caller deletes the file.
      */
     static Path write(Path file, boolean jp2, int reduce) throws IOException {
+        return write(file, jp2, reduce, null);
+    }
+
+    /**
+     * As {@link #write(Path, boolean, int)}, and when {@code region} is given ({x0, y0, x1, y1} on the reference grid,
+     * the image offset included), the packets of precincts that no decode inside the region reads are empty too. A
+     * decoder of the copy then decodes areas inside the region exactly as one of the whole file would, and only those.
+     * reduce may then be 0.
+     */
+    static Path write(Path file, boolean jp2, int reduce, long[] region) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             Plan plan;
             try {
-                plan = plan(in, jp2, reduce);
+                plan = plan(in, jp2, reduce, region);
             } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
                 return null; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
             }
@@ -66,7 +81,7 @@ final class ResolutionCut {
             try (OutputStream os = Files.newOutputStream(out)) {
                 os.write(read(in, 0, (int) plan.boxesBefore));
                 byte[] empty = plan.emptyPacket();
-                long tileData = plan.keep + plan.discarded * empty.length;
+                long tileData = plan.keptBytes() + plan.discarded() * empty.length;
                 long csLength = plan.mainHeader.length + 12 + 2 + tileData + 2;
                 if (jp2) {
                     if (csLength + 8 <= 0xFFFFFFFFL) {
@@ -78,14 +93,20 @@ final class ResolutionCut {
                 os.write(plan.mainHeader);
                 os.write(ByteBuffer.allocate(14).putShort((short) SOT).putShort((short) 10).putShort((short) 0)
                         .putInt((int) (12 + 2 + tileData)).put((byte) 0).put((byte) 1).putShort((short) SOD).array());
-                long left = plan.keep;
-                for (long[] part : plan.data) {
-                    long n = Math.min(left, part[1]);
-                    copy(in, part[0], n, os);
-                    left -= n;
-                    if (left == 0) break;
+                long offset = 0; // in the tile's packet data, all tile-parts in order
+                int n = plan.keep.length;
+                for (int i = 0; i < n; ) {
+                    int j = i;
+                    long bytes = 0;
+                    while (j < n && plan.keep[j] == plan.keep[i]) bytes += plan.lengths[j++];
+                    if (plan.keep[i]) {
+                        copyData(in, plan.data, offset, bytes, os);
+                    } else {
+                        writeEmptyPackets(os, empty, plan.sop, j - i, i);
+                    }
+                    offset += bytes;
+                    i = j;
                 }
-                writeEmptyPackets(os, empty, plan.sop, plan.discarded, plan.keptPackets);
                 os.write(new byte[] {(byte) 0xFF, (byte) 0xD9});
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(out);
@@ -96,13 +117,25 @@ final class ResolutionCut {
     }
 
     /**
-     * What to copy: the bytes before the codestream, the main header without TLM, and the packet data to keep; then
-     * {@code discarded} empty packets stand for the finer resolutions' packets. OpenJPEG still walks every packet of
-     * the tile, but an empty one costs it one bit instead of a header, and (unlike a codestream that just ends) no
-     * warning per missing packet.
+     * What to copy: the bytes before the codestream, the main header without TLM, and the tile's packets in order
+     * (their lengths, and whether each is kept; {@code data}: where the tile-parts' packet data lies in the file). An
+     * empty packet stands for each one not kept. OpenJPEG still walks every packet of the tile, but an empty one costs
+     * it one bit instead of a header, and (unlike a codestream that just ends) no warning per missing packet.
      */
-    private record Plan(long boxesBefore, byte[] mainHeader, List<long[]> data, long keep, long keptPackets,
-                        long discarded, boolean sop, boolean eph) {
+    private record Plan(long boxesBefore, byte[] mainHeader, List<long[]> data, long[] lengths, boolean[] keep,
+                        boolean sop, boolean eph) {
+        long keptBytes() {
+            long sum = 0;
+            for (int i = 0; i < keep.length; i++) if (keep[i]) sum += lengths[i];
+            return sum;
+        }
+
+        long discarded() {
+            long count = 0;
+            for (boolean k : keep) if (!k) count++;
+            return count;
+        }
+
         /** An empty packet: its SOP marker segment if the file uses them, a zero header byte, its EPH marker if used. */
         byte[] emptyPacket() {
             ByteBuffer b = ByteBuffer.allocate(9);
@@ -138,7 +171,7 @@ final class ResolutionCut {
         }
     }
 
-    private static Plan plan(FileChannel in, boolean jp2, int reduce) throws IOException {
+    private static Plan plan(FileChannel in, boolean jp2, int reduce, long[] region) throws IOException {
         long size = in.size();
         long boxStart = 0;
         long cs = 0;
@@ -199,7 +232,8 @@ final class ResolutionCut {
         }
         if (siz == null || cod == null || !siz.singleTile()) return null;
         if (cod.progression != RLCP && cod.progression != RPCL) return null;
-        if (reduce <= 0 || reduce >= cod.resolutions) return null;
+        if (reduce < 0 || reduce >= cod.resolutions || reduce == 0 && region == null) return null;
+        if (region != null && !siz.sameGridForAllComponents()) return null;
 
         // Tile-parts: their packet data, in order, and the packet lengths their PLT markers give.
         List<long[]> data = new ArrayList<>();
@@ -249,13 +283,28 @@ final class ResolutionCut {
         long sum = 0;
         for (long l : lengths) sum += l;
         if (sum != total) return null;
-        long keepPackets = 0;
-        for (int r = 0; r < cod.resolutions - reduce; r++) keepPackets += perResolution[r];
-        long keep = 0;
-        for (int i = 0; i < keepPackets; i++) keep += lengths.get(i);
-        if (keep >= total) return null;
-        return new Plan(jp2 ? boxStart : 0, main.toByteArray(), data, keep, keepPackets, packets - keepPackets,
-                cod.sop, cod.eph);
+        boolean[] keep = region == null ? keepResolutions(perResolution, cod.resolutions - reduce)
+                : siz.keepRegion(cod, cod.resolutions - reduce, region);
+        long[] lengthArray = new long[lengths.size()];
+        int emptyLength = (cod.sop ? 6 : 0) + 1 + (cod.eph ? 2 : 0);
+        boolean discards = false;
+        for (int i = 0; i < lengthArray.length; i++) {
+            lengthArray[i] = lengths.get(i);
+            discards |= !keep[i] && lengthArray[i] > emptyLength;
+        }
+        if (!discards) return null;
+        return new Plan(jp2 ? boxStart : 0, main.toByteArray(), data, lengthArray, keep, cod.sop, cod.eph);
+    }
+
+    /** Resolution-first order: the packets of the first {@code resolutions} resolutions come first. */
+    private static boolean[] keepResolutions(long[] perResolution, int resolutions) {
+        long count = 0;
+        for (long n : perResolution) count += n;
+        boolean[] keep = new boolean[(int) count];
+        long kept = 0;
+        for (int r = 0; r < resolutions; r++) kept += perResolution[r];
+        Arrays.fill(keep, 0, (int) kept, true);
+        return keep;
     }
 
     /** Appends the packet lengths of one PLT segment (after its length field); false if malformed. */
@@ -286,6 +335,62 @@ final class ResolutionCut {
                 dy[c] = s.get() & 0xFF;
             }
             return new Siz(g, dx, dy);
+        }
+
+        boolean sameGridForAllComponents() {
+            for (int c = 0; c < dx.length; c++) if (dx[c] != 1 || dy[c] != 1) return false;
+            return true;
+        }
+
+        /**
+         * For each packet in codestream order (RLCP or RPCL, every component on the reference grid): whether it is
+         * kept, that is, of one of the first {@code resolutions} resolutions and of a precinct near the region. Near:
+         * within {@link #REGION_MARGIN} samples of the region at the precinct's resolution. OpenJPEG 2.5 reads the
+         * code-blocks of a window plus 2 (5-3 filter) or 3 (9-7) samples of its sub-bands, which are half a
+         * resolution's size, so a window inside the region never reads an emptied packet.
+         */
+        boolean[] keepRegion(Cod cod, int resolutions, long[] region) {
+            int all = 0;
+            for (long n : packetsPerResolution(cod)) all += (int) n;
+            boolean[] keep = new boolean[all];
+            int i = 0;
+            int comps = dx.length;
+            for (int r = 0; r < cod.resolutions; r++) {
+                int shift = cod.resolutions - 1 - r;
+                long rx0 = ceilDiv(g.xo(), 1L << shift);
+                long ry0 = ceilDiv(g.yo(), 1L << shift);
+                long rx1 = ceilDiv(g.xsiz(), 1L << shift);
+                long ry1 = ceilDiv(g.ysiz(), 1L << shift);
+                int ppx = cod.precinctWidthExp[r];
+                int ppy = cod.precinctHeightExp[r];
+                long px0 = rx0 >> ppx;
+                long py0 = ry0 >> ppy;
+                int npx = (int) (rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - px0 : 0);
+                int npy = (int) (ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - py0 : 0);
+                long wx0 = (region[0] >> shift) - REGION_MARGIN;
+                long wy0 = (region[1] >> shift) - REGION_MARGIN;
+                long wx1 = ceilDiv(region[2], 1L << shift) + REGION_MARGIN;
+                long wy1 = ceilDiv(region[3], 1L << shift) + REGION_MARGIN;
+                boolean[] near = new boolean[npx * npy];
+                for (int y = 0; y < npy; y++) {
+                    for (int x = 0; x < npx; x++) {
+                        long x0 = (px0 + x) << ppx;
+                        long y0 = (py0 + y) << ppy;
+                        near[y * npx + x] = r < resolutions && x0 < wx1 && x0 + (1L << ppx) > wx0
+                                && y0 < wy1 && y0 + (1L << ppy) > wy0;
+                    }
+                }
+                if (cod.progression == RPCL) {
+                    for (boolean k : near) {
+                        for (int n = 0; n < comps * cod.layers; n++) keep[i++] = k;
+                    }
+                } else {
+                    for (int n = 0; n < cod.layers * comps; n++) {
+                        for (boolean k : near) keep[i++] = k;
+                    }
+                }
+            }
+            return keep;
         }
 
         boolean singleTile() {
@@ -359,6 +464,23 @@ final class ResolutionCut {
             if (in.read(b, pos + b.position()) < 0) throw new IOException("unexpected end of file");
         }
         return b.array();
+    }
+
+    /** Copies {@code length} bytes from {@code offset} in the packet data of the tile-parts {@code parts}. */
+    private static void copyData(FileChannel in, List<long[]> parts, long offset, long length, OutputStream out)
+            throws IOException {
+        for (long[] part : parts) {
+            if (length == 0) return;
+            if (offset >= part[1]) {
+                offset -= part[1];
+                continue;
+            }
+            long n = Math.min(length, part[1] - offset);
+            copy(in, part[0] + offset, n, out);
+            length -= n;
+            offset = 0;
+        }
+        if (length > 0) throw new IOException("packet data ends early");
     }
 
     private static void copy(FileChannel in, long pos, long length, OutputStream out) throws IOException {

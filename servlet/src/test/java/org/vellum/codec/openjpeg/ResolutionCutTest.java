@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vellum.testing.Fixtures;
 
 /**
- * A decoder for a reduced level of a single-tile file reads a copy cut after that level's resolutions: the pixels are
- * exactly those of a decoder that reads the whole file, at every level, for colour, grey and alpha, JP2 and J2K.
+ * A decoder for a reduced level of a single-tile file reads a copy cut after that level's resolutions, and a decoder
+ * for a region of one reads a copy without the packets of distant precincts: the pixels are exactly those of a
+ * decoder that reads the whole file, at every level, for colour, grey and alpha, JP2 and J2K, RPCL and RLCP.
  */
 class ResolutionCutTest {
     @TempDir
@@ -92,11 +94,106 @@ class ResolutionCutTest {
         }
     }
 
+    /**
+     * Readers for the four quarters of the image (as the engine splits a level), at reduce 0 and 1, against one that
+     * reads the whole file: the same pixels for the whole quarter, its corner tiles, one-pixel strips along each of
+     * its edges and random areas inside it; less data held; and an area that leaves the quarter is refused.
+     */
+    private static void regionsDecodeTheirAreasExactly(Path file) throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        try (Jp2Reader whole = Jp2Reader.open(file, 0)) {
+            int w = whole.header().width();
+            int h = whole.header().height();
+            int bx = 1024;
+            int by = 512;
+            int[][] regions = {{0, 0, bx, by}, {bx, 0, w - bx, by}, {0, by, bx, h - by}, {bx, by, w - bx, h - by}};
+            for (int reduce = 0; reduce <= 1; reduce++) {
+                for (int[] r : regions) {
+                    try (Jp2Reader part = Jp2Reader.open(file, 0, reduce, r)) {
+                        int px = 1 << reduce; // one pixel at this level; the regions' sides are even
+                        java.util.List<int[]> areas = new java.util.ArrayList<>(java.util.List.of(
+                                r.clone(), new int[] {r[0], r[1], 256, 256},
+                                new int[] {r[0] + r[2] - 256, r[1] + r[3] - 256, 256, 256},
+                                new int[] {r[0], r[1], px, r[3]}, new int[] {r[0] + r[2] - px, r[1], px, r[3]},
+                                new int[] {r[0], r[1], r[2], px}, new int[] {r[0], r[1] + r[3] - px, r[2], px}));
+                        for (int i = 0; i < 6; i++) {
+                            int aw = px + random.nextInt(Math.min(300, r[2]) - px);
+                            int ah = px + random.nextInt(Math.min(300, r[3]) - px);
+                            areas.add(new int[] {r[0] + random.nextInt(r[2] - aw + 1), r[1] + random.nextInt(r[3] - ah + 1),
+                                aw, ah});
+                        }
+                        for (int[] a : areas) {
+                            Raster expected = whole.decode(a[0], a[1], a[2], a[3], reduce);
+                            Raster actual = part.decode(a[0], a[1], a[2], a[3], reduce);
+                            String what = file.getFileName() + " reduce " + reduce + " region " + Arrays.toString(r)
+                                    + " area " + Arrays.toString(a);
+                            assertEquals(expected.planes().length, actual.planes().length, what);
+                            for (int c = 0; c < expected.planes().length; c++) {
+                                assertArrayEquals(expected.planes()[c], actual.planes()[c], what + " component " + c);
+                            }
+                        }
+                        assertTrue(part.nativeBytes() < whole.nativeBytes(), "a region's reader holds less");
+                        int[] across = {bx - 10, r[1], 20, 20}; // straddles the vertical boundary, whichever quarter
+                        assertThrows(IllegalArgumentException.class,
+                                () -> part.decode(across[0], across[1], across[2], across[3], 0));
+                        assertTrue(part.usable(), "a refused area leaves the reader usable");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDecoderForAQuarterOfTheImageDecodesItExactly() throws Exception {
+        Jp2EncodeOptions single = Jp2EncodeOptions.archive().withTileSize(0).withLevels(5);
+        regionsDecodeTheirAreasExactly(Fixtures.write(dir, "quarters.jp2", Fixtures.texturedGrid(2100, 1300), single));
+        regionsDecodeTheirAreasExactly(Fixtures.write(dir, "quarters-lossless.j2k", Fixtures.texturedGrid(1900, 1100),
+                single.withLossless(true).withJp2(false)));
+    }
+
+    /** RLCP orders a resolution's packets layer by layer; OpenJPEG's own encoder writes it, with SOP, EPH and PLT. */
+    @Test
+    void aResolutionLayerFirstFileIsCutByRegionToo() throws Exception {
+        Path ppm = dir.resolve("rlcp.ppm");
+        BufferedImage img = Fixtures.texturedGrid(1700, 1200);
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(ppm))) {
+            out.write(("P6\n" + img.getWidth() + " " + img.getHeight() + "\n255\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    int rgb = img.getRGB(x, y);
+                    out.write(rgb >> 16);
+                    out.write(rgb >> 8);
+                    out.write(rgb);
+                }
+            }
+        }
+        Path file = dir.resolve("rlcp.jp2");
+        Process p;
+        try {
+            p = new ProcessBuilder("opj_compress", "-i", ppm.toString(), "-o", file.toString(), "-p", "RLCP",
+                    "-n", "6", "-r", "40,10,2", "-c", "[128,128],[128,128],[64,64]", "-SOP", "-EPH", "-PLT")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("opj.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "opj_compress (libopenjp2-tools, bin/install-deps test) is not installed");
+            return;
+        }
+        assertEquals(0, p.waitFor(), Files.readString(dir.resolve("opj.log")));
+        Path cut = ResolutionCut.write(file, true, 0, new long[] {0, 0, 1024, 512});
+        assertNotNull(cut, "an RLCP file with PLT can be cut");
+        try {
+            assertTrue(Files.size(cut) < Files.size(file) * 2 / 3, Files.size(cut) + " of " + Files.size(file) + " bytes");
+        } finally {
+            Files.delete(cut);
+        }
+        regionsDecodeTheirAreasExactly(file);
+    }
+
     @Test
     void filesThatCannotBeCutAreReadWhole() throws Exception {
         Path tiled = Fixtures.write(dir, "tiled.jp2", Fixtures.texturedGrid(1100, 900),
                 Jp2EncodeOptions.archive().withTileSize(256).withLevels(4));
         assertNull(ResolutionCut.write(tiled, true, 2), "several tiles");
+        assertNull(ResolutionCut.write(tiled, true, 0, new long[] {0, 0, 512, 512}), "several tiles, by region");
         Path single = Fixtures.write(dir, "single.jp2", Fixtures.texturedGrid(1100, 900),
                 Jp2EncodeOptions.archive().withTileSize(0).withLevels(4));
         assertNull(ResolutionCut.write(single, true, 0), "nothing to cut at full resolution");
