@@ -54,7 +54,7 @@ public @interface VellumConfiguration {
     int verbosity() default 1;
 
     @AttributeDefinition(description = "POOL_MAX_TOTAL: decoders open at once (and decoder threads); "
-            + "0: max(8, 4 x cores)")
+            + "0: max(24, 8 x cores)")
     int poolMaxTotal() default 0;
 
     @AttributeDefinition(description = "POOL_MAX_PER_FILE: decoders of one file in use at once (a single-tile file keeps this many open per level)")

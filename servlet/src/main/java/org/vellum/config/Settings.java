@@ -70,7 +70,7 @@ public record Settings(
     public static Settings defaults() {
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
-                Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
+                Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
                 "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 512);
     }
 

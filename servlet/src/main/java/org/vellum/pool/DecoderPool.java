@@ -452,12 +452,13 @@ public final class DecoderPool implements AutoCloseable {
         @Override
         public Decoder create(DecoderKey key) throws Exception {
             BasicFileAttributes before = Files.readAttributes(key.path(), BasicFileAttributes.class);
-            Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()));
+            Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()),
+                    key.region() == null ? null : key.region().toArray());
             Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis());
             nativeBytes.addAndGet(decoder.nativeBytes);
             decoderBytes.merge(key.path(), decoder.nativeBytes, Math::max);
-            LOG.debug("opened decoder for {} ({} layers, reduce {}, about {} MB native)", key.path(), key.layers(),
-                    key.reduce(), decoder.nativeBytes >> 20);
+            LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, about {} MB native)", key.path(),
+                    key.layers(), key.reduce(), key.region() == null ? "all" : key.region(), decoder.nativeBytes >> 20);
             return decoder;
         }
 
