@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,11 +56,6 @@ class ImageCacheTest {
         return engine(http).pool().stats().borrowed();
     }
 
-    private static byte[] ok(Http http, String path) {
-        HttpResponse<byte[]> r = http.get(path);
-        assertEquals(200, r.statusCode(), path + ": " + Http.text(r));
-        return r.body();
-    }
 
     @Test
     void aCachedImageIsTheSameBytesAndIsNotDecodedAgain() throws Exception {
@@ -69,10 +63,10 @@ class ImageCacheTest {
             for (String path : List.of("/iip?FIF=grid.jp2&JTL=3,3", "/iip?FIF=grid.jp2&WID=300&CVT=jpeg",
                     "/iiif/3/grid.jp2/0,0,512,512/256,/0/default.png", "/deepzoom/grid.jp2_files/10/1_1.jpg",
                     "/zoomify/grid.jp2/TileGroup0/2-1-1.jpg")) {
-                byte[] first = ok(http, path);
+                byte[] first = http.ok(path);
                 long decoded = decodes(http);
                 long hits = engine(http).cache().stats().localHits();
-                byte[] second = ok(http, path);
+                byte[] second = http.ok(path);
                 assertArrayEquals(first, second, path);
                 assertEquals(decoded, decodes(http), path + " was decoded again");
                 assertEquals(hits + 1, engine(http).cache().stats().localHits(), path);
@@ -86,15 +80,15 @@ class ImageCacheTest {
         Files.copy(images.resolve("grid.jp2"), file);
         String tile = "/iip?FIF=changing.jp2&JTL=3,7";
         try (Http http = server(); Http uncached = server("MAX_IMAGE_CACHE_SIZE", "0")) {
-            byte[] before = ok(http, tile);
-            assertArrayEquals(before, ok(http, tile));               // now in the cache
+            byte[] before = http.ok(tile);
+            assertArrayEquals(before, http.ok(tile));               // now in the cache
             FileTime old = Files.getLastModifiedTime(file);
             Fixtures.write(images, "changing.jp2", Fixtures.colourGrid(1100, 800),
                     new Jp2EncodeOptions(5, 4, 256, false, true));
             Files.setLastModifiedTime(file, FileTime.fromMillis(old.toMillis() + 10_000));
-            byte[] after = ok(http, tile);
+            byte[] after = http.ok(tile);
             assertFalse(Arrays.equals(before, after), "the old tile was served for the new file");
-            assertArrayEquals(ok(uncached, tile), after, "the new file's tile, as a server without a cache makes it");
+            assertArrayEquals(uncached.ok(tile), after, "the new file's tile, as a server without a cache makes it");
         }
     }
 
@@ -106,16 +100,16 @@ class ImageCacheTest {
             assertEquals(51_200, capacity);
             long total = 0;
             for (int t = 0; t < 20; t++) {
-                total += ok(http, "/iip?FIF=grid.jp2&JTL=3," + t).length;
+                total += http.ok("/iip?FIF=grid.jp2&JTL=3," + t).length;
                 assertTrue(engine(http).cache().stats().bytes() <= capacity, engine(http).cache().stats().toString());
             }
             assertTrue(total > capacity, "the tiles together exceed the bound (" + total + " bytes)");
             OutputCache.Stats stats = engine(http).cache().stats();
             assertTrue(stats.entries() < 20 && stats.entries() > 0, stats.toString());
             long decoded = decodes(http);
-            ok(http, "/iip?FIF=grid.jp2&JTL=3,19");
+            http.ok("/iip?FIF=grid.jp2&JTL=3,19");
             assertEquals(decoded, decodes(http), "the most recent tile is still there");
-            ok(http, "/iip?FIF=grid.jp2&JTL=3,0");
+            http.ok("/iip?FIF=grid.jp2&JTL=3,0");
             assertEquals(decoded + 1, decodes(http), "the oldest was evicted and is decoded again");
         }
     }
@@ -124,7 +118,7 @@ class ImageCacheTest {
     void concurrentRequestsForOneTileDecodeItOnce() throws Exception {
         int n = 8;
         try (Http http = server()) {
-            ok(http, "/iip?FIF=grid.jp2&OBJ=Max-size");          // the header read is not part of the count
+            http.ok("/iip?FIF=grid.jp2&OBJ=Max-size");          // the header read is not part of the count
             long decoded = decodes(http);
             String tile = "/iip?FIF=grid.jp2&JTL=2,2";
             CountDownLatch start = new CountDownLatch(1);
@@ -134,7 +128,7 @@ class ImageCacheTest {
                 for (int i = 0; i < n; i++) {
                     results.add(threads.submit(() -> {
                         start.await();
-                        return ok(http, tile);
+                        return http.ok(tile);
                     }));
                 }
                 start.countDown();
@@ -154,9 +148,9 @@ class ImageCacheTest {
     void maxImageCacheSizeZeroTurnsTheCacheOff() throws Exception {
         try (Http http = server("MAX_IMAGE_CACHE_SIZE", "0")) {
             String tile = "/iip?FIF=grid.jp2&JTL=3,4";
-            byte[] first = ok(http, tile);
+            byte[] first = http.ok(tile);
             long decoded = decodes(http);
-            assertArrayEquals(first, ok(http, tile));
+            assertArrayEquals(first, http.ok(tile));
             assertEquals(decoded + 1, decodes(http), "decoded again");
             OutputCache.Stats stats = engine(http).cache().stats();
             assertEquals(0, stats.localHits());

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,11 +85,11 @@ class MemcachedScaleOutTest {
     @Order(1)
     void aTileOneNodeDecodedIsServedByTheOtherFromMemcachedWithoutDecoding() throws Exception {
         String tile = "/iip?FIF=shared.jp2&JTL=3,11";
-        byte[] fromA = ok(nodeA, tile);
+        byte[] fromA = nodeA.ok(tile);
         assertEquals(1, stats(nodeA).produced());
-        ok(nodeB, "/iip?FIF=shared.jp2&OBJ=Max-size");      // B reads the header; from here on B decodes nothing
+        nodeB.ok("/iip?FIF=shared.jp2&OBJ=Max-size");      // B reads the header; from here on B decodes nothing
         PoolStats before = nodeB.server().vellum().engine().pool().stats();
-        byte[] fromB = ok(nodeB, tile);
+        byte[] fromB = nodeB.ok(tile);
         PoolStats after = nodeB.server().vellum().engine().pool().stats();
         assertArrayEquals(fromA, fromB, "byte-identical");
         assertEquals(before.borrowed(), after.borrowed(), "B's decoder pool was not used");
@@ -99,9 +98,9 @@ class MemcachedScaleOutTest {
         assertEquals(0, stats(nodeB).produced(), stats(nodeB).toString());
         // the same holds through another protocol: a IIIF image B decoded is A's from memcached
         String iiif = "/iiif/3/shared.jp2/256,256,512,256/256,/0/gray.png";
-        byte[] iiifB = ok(nodeB, iiif);
+        byte[] iiifB = nodeB.ok(iiif);
         long aDecodes = nodeA.server().vellum().engine().pool().stats().borrowed();
-        assertArrayEquals(iiifB, ok(nodeA, iiif));
+        assertArrayEquals(iiifB, nodeA.ok(iiif));
         assertEquals(aDecodes, nodeA.server().vellum().engine().pool().stats().borrowed());
         assertEquals(1, stats(nodeA).sharedHits());
     }
@@ -111,8 +110,8 @@ class MemcachedScaleOutTest {
     void aHungOrDeadMemcachedNeverFailsOrStallsARequest() throws Exception {
         List<String> old = List.of("/iip?FIF=shared.jp2&JTL=3,0", "/iip?FIF=shared.jp2&JTL=3,1");
         for (String t : old) {
-            ok(nodeA, t);
-            ok(nodeB, t);
+            nodeA.ok(t);
+            nodeB.ok(t);
         }
         // hung: the socket accepts, nothing answers (SIGSTOP)
         signal("STOP");
@@ -170,15 +169,10 @@ class MemcachedScaleOutTest {
         return node.server().vellum().engine().cache().stats();
     }
 
-    private static byte[] ok(Http node, String path) {
-        HttpResponse<byte[]> r = node.get(path);
-        assertEquals(200, r.statusCode(), path + ": " + Http.text(r));
-        return r.body();
-    }
 
     private static void timedOk(Http node, String path) {
         long t0 = System.nanoTime();
-        ok(node, path);
+        node.ok(path);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         slowestMillis = Math.max(slowestMillis, ms);
         assertTrue(ms < BOUND_MILLIS, path + " took " + ms + " ms");

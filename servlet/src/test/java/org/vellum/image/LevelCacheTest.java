@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -53,11 +52,6 @@ class LevelCacheTest {
         return http.server().vellum().engine().pool().stats().borrowed();
     }
 
-    private static byte[] ok(Http http, String path) {
-        HttpResponse<byte[]> r = http.get(path);
-        assertEquals(200, r.statusCode(), path + ": " + Http.text(r));
-        return r.body();
-    }
 
     private static List<String> tilesOf(String file, int resolution, int count) {
         List<String> paths = new ArrayList<>();
@@ -70,10 +64,10 @@ class LevelCacheTest {
         for (String file : List.of("tiled.jp2", "single.jp2")) {
             try (Http http = server()) {
                 assertEquals("Resolution-number:" + (FULL + 1),
-                        new String(ok(http, "/iip?FIF=" + file + "&OBJ=Resolution-number")).trim());
+                        new String(http.ok("/iip?FIF=" + file + "&OBJ=Resolution-number")).trim());
                 // the header read is not part of the count
                 long before = decodes(http);
-                for (String tile : tilesOf(file, HALF, 12)) ok(http, tile);
+                for (String tile : tilesOf(file, HALF, 12)) http.ok(tile);
                 assertEquals(before + 1, decodes(http), file + ": 12 tiles of a 1000x750 level, one decode");
                 long[] stats = http.server().vellum().engine().levelCacheStats();
                 assertEquals(1, stats[0], "one level kept");
@@ -88,11 +82,11 @@ class LevelCacheTest {
             for (String file : List.of("tiled.jp2", "single.jp2")) {
                 for (int r = 0; r <= HALF; r++) {
                     for (String tile : tilesOf(file, r, r == HALF ? 12 : 1)) {
-                        assertArrayEquals(ok(direct, tile), ok(kept, tile), tile);
+                        assertArrayEquals(direct.ok(tile), kept.ok(tile), tile);
                     }
                 }
                 String export = "/iip?FIF=" + file + "&WID=700&RGN=0.1,0.2,0.5,0.5&CVT=jpeg";
-                assertArrayEquals(ok(direct, export), ok(kept, export), export);
+                assertArrayEquals(direct.ok(export), kept.ok(export), export);
             }
         }
     }
@@ -100,9 +94,9 @@ class LevelCacheTest {
     @Test
     void levelsAboveAMegapixelOfATiledFileAreDecodedTileByTile() throws Exception {
         try (Http http = server()) {
-            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            http.ok("/iip?FIF=tiled.jp2&OBJ=Max-size");
             long before = decodes(http);
-            for (String tile : tilesOf("tiled.jp2", FULL, 5)) ok(http, tile);
+            for (String tile : tilesOf("tiled.jp2", FULL, 5)) http.ok(tile);
             assertEquals(before + 5, decodes(http), "the 3 MP full level is not kept");
             assertEquals(0, http.server().vellum().engine().levelCacheStats()[0]);
         }
@@ -111,9 +105,9 @@ class LevelCacheTest {
     @Test
     void levelCacheSizeZeroDecodesEveryTile() throws Exception {
         try (Http http = server("LEVEL_CACHE_SIZE", "0")) {
-            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            http.ok("/iip?FIF=tiled.jp2&OBJ=Max-size");
             long before = decodes(http);
-            for (String tile : tilesOf("tiled.jp2", HALF, 12)) ok(http, tile);
+            for (String tile : tilesOf("tiled.jp2", HALF, 12)) http.ok(tile);
             assertEquals(before + 12, decodes(http));
         }
     }
@@ -124,13 +118,13 @@ class LevelCacheTest {
         Files.copy(images.resolve("tiled.jp2"), file);
         String tile = "/iip?FIF=changing.jp2&JTL=" + HALF + ",5";
         try (Http http = server(); Http direct = server("LEVEL_CACHE_SIZE", "0")) {
-            byte[] before = ok(http, tile);
+            byte[] before = http.ok(tile);
             FileTime old = Files.getLastModifiedTime(file);
             Fixtures.write(images, "changing.jp2", Fixtures.colourGrid(2000, 1500), new Jp2EncodeOptions(5, 3, 256, false, true));
             Files.setLastModifiedTime(file, FileTime.fromMillis(old.toMillis() + 10_000));
-            byte[] after = ok(http, tile);
+            byte[] after = http.ok(tile);
             assertFalse(Arrays.equals(before, after), "the old level was used for the new file");
-            assertArrayEquals(ok(direct, tile), after);
+            assertArrayEquals(direct.ok(tile), after);
         }
     }
 
@@ -141,7 +135,7 @@ class LevelCacheTest {
             long capacity = http.server().vellum().engine().settings().levelCacheBytes();
             for (String file : List.of("tiled.jp2", "single.jp2")) {
                 for (int r = 0; r <= HALF; r++) {
-                    ok(http, "/iip?FIF=" + file + "&JTL=" + r + ",0");
+                    http.ok("/iip?FIF=" + file + "&JTL=" + r + ",0");
                     long[] stats = http.server().vellum().engine().levelCacheStats();
                     assertTrue(stats[1] <= capacity, stats[1] + " bytes kept of " + capacity);
                 }
@@ -155,12 +149,12 @@ class LevelCacheTest {
         // the full 2000x1500 level (3 MP, 9 MB) fits a quarter of 40 MB; bands of a megapixel are 524 rows: 3 decodes
         try (Http http = server("LEVEL_CACHE_SIZE", "40", "MAX_DECODE_PIXELS", "4194304");
              Http direct = server("LEVEL_CACHE_SIZE", "0")) {
-            ok(http, "/iip?FIF=single.jp2&OBJ=Max-size");
+            http.ok("/iip?FIF=single.jp2&OBJ=Max-size");
             long before = decodes(http);
             long closedBefore = http.server().vellum().engine().pool().stats().destroyed();
             List<String> tiles = tilesOf("single.jp2", FULL, 48);
             List<byte[]> cut = new ArrayList<>();
-            for (String tile : tiles) cut.add(ok(http, tile));
+            for (String tile : tiles) cut.add(http.ok(tile));
             assertEquals(before + 3, decodes(http), "48 tiles of the 2000x1500 level, three bands");
             long[] stats = http.server().vellum().engine().levelCacheStats();
             assertEquals(1, stats[0]);
@@ -168,11 +162,11 @@ class LevelCacheTest {
             assertEquals(closedBefore + 1, http.server().vellum().engine().pool().stats().destroyed(),
                     "the level's decoder is closed once the level is kept");
             // tiles 16-23 (rows 512-767) cross the first band's end at row 524
-            for (int n = 0; n < tiles.size(); n++) assertArrayEquals(ok(direct, tiles.get(n)), cut.get(n), tiles.get(n));
+            for (int n = 0; n < tiles.size(); n++) assertArrayEquals(direct.ok(tiles.get(n)), cut.get(n), tiles.get(n));
             // the same level of the tiled file is decoded tile by tile
-            ok(http, "/iip?FIF=tiled.jp2&OBJ=Max-size");
+            http.ok("/iip?FIF=tiled.jp2&OBJ=Max-size");
             long tiledBefore = decodes(http);
-            for (String tile : tilesOf("tiled.jp2", FULL, 3)) ok(http, tile);
+            for (String tile : tilesOf("tiled.jp2", FULL, 3)) http.ok(tile);
             assertEquals(tiledBefore + 3, decodes(http));
         }
     }

@@ -3,7 +3,6 @@ package org.vellum.image;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,32 +44,27 @@ class SplitLevelTest {
         return http.server().vellum().engine().pool().stats().created();
     }
 
-    private static byte[] ok(Http http, String path) {
-        HttpResponse<byte[]> r = http.get(path);
-        assertEquals(200, r.statusCode(), path + ": " + Http.text(r));
-        return r.body();
-    }
 
     @Test
     void quarterDecodersAnswerEveryTileAndAnAreaAcrossThemAsOneDecoderDoes() throws Exception {
         try (Http split = server("512"); Http whole = server("40")) {
-            ok(split, "/iip?FIF=single.jp2&OBJ=Max-size");
-            ok(whole, "/iip?FIF=single.jp2&OBJ=Max-size");
+            split.ok("/iip?FIF=single.jp2&OBJ=Max-size");
+            whole.ok("/iip?FIF=single.jp2&OBJ=Max-size");
             long splitBefore = created(split);
             long wholeBefore = created(whole);
             for (int n = 0; n < TILES; n++) {
                 String tile = "/iip?FIF=single.jp2&JTL=" + FULL + "," + n;
-                assertArrayEquals(ok(whole, tile), ok(split, tile), tile);
+                assertArrayEquals(whole.ok(tile), split.ok(tile), tile);
             }
             assertEquals(wholeBefore + 1, created(whole), "one decoder for the full level");
             assertEquals(splitBefore + 4, created(split), "one decoder per quarter");
 
             // x 1820..2340 at full size: across the boundary at 2048, so a decoder of the whole image
             String across = "/iip?FIF=single.jp2&WID=520&RGN=0.7,0.5,0.2,0.2&CVT=jpeg";
-            assertArrayEquals(ok(whole, across), ok(split, across), across);
+            assertArrayEquals(whole.ok(across), split.ok(across), across);
             assertEquals(splitBefore + 5, created(split), "a fifth decoder for an area across quarters");
             String iiif = "/iiif/3/single.jp2/1900,900,400,300/max/0/default.jpg";
-            assertArrayEquals(ok(whole, iiif), ok(split, iiif), iiif);
+            assertArrayEquals(whole.ok(iiif), split.ok(iiif), iiif);
         }
     }
 }

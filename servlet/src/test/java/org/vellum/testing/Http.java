@@ -55,6 +55,13 @@ public final class Http implements AutoCloseable {
         }
     }
 
+    /** The body of a GET that must answer 200; the assertion names the path and shows the answer's text. */
+    public byte[] ok(String pathAndQuery) {
+        HttpResponse<byte[]> r = get(pathAndQuery);
+        org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode(), pathAndQuery + ": " + text(r));
+        return r.body();
+    }
+
     public static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
