@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.CodestreamInfo;
@@ -87,7 +88,7 @@ public final class Jp2Reader implements AutoCloseable {
             throw new IllegalArgumentException("layers must be >= 0: " + layers);
         }
         if (region != null && (region.length != 4 || region[0] < 0 || region[1] < 0 || region[2] <= 0 || region[3] <= 0)) {
-            throw new IllegalArgumentException("region must be x, y, w, h: " + java.util.Arrays.toString(region));
+            throw new IllegalArgumentException("region must be x, y, w, h: " + Arrays.toString(region));
         }
         FileCheck check = FileCheck.check(file);
         Jp2Reader reader = new Jp2Reader(file, layers, check.jp2);
@@ -317,7 +318,7 @@ public final class Jp2Reader implements AutoCloseable {
         if (region != null && (ax0 - originX < region[0] || ay0 - originY < region[1]
                 || ax1 - originX > (long) region[0] + region[2] || ay1 - originY > (long) region[1] + region[3])) {
             throw new IllegalArgumentException("area " + x + "," + y + "," + w + "," + h + " is outside this decoder's region "
-                    + java.util.Arrays.toString(region));
+                    + Arrays.toString(region));
         }
         Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
         try {

@@ -357,16 +357,13 @@ final class ResolutionCut {
             int comps = dx.length;
             for (int r = 0; r < cod.resolutions; r++) {
                 int shift = cod.resolutions - 1 - r;
-                long rx0 = ceilDiv(g.xo(), 1L << shift);
-                long ry0 = ceilDiv(g.yo(), 1L << shift);
-                long rx1 = ceilDiv(g.xsiz(), 1L << shift);
-                long ry1 = ceilDiv(g.ysiz(), 1L << shift);
                 int ppx = cod.precinctWidthExp[r];
                 int ppy = cod.precinctHeightExp[r];
-                long px0 = rx0 >> ppx;
-                long py0 = ry0 >> ppy;
-                int npx = (int) (rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - px0 : 0);
-                int npy = (int) (ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - py0 : 0);
+                long[] grid = precinctGrid(g.xo(), g.yo(), g.xsiz(), g.ysiz(), shift, ppx, ppy);
+                long px0 = grid[0];
+                long py0 = grid[1];
+                int npx = (int) grid[2];
+                int npy = (int) grid[3];
                 long wx0 = (region[0] >> shift) - REGION_MARGIN;
                 long wy0 = (region[1] >> shift) - REGION_MARGIN;
                 long wx1 = ceilDiv(region[2], 1L << shift) + REGION_MARGIN;
@@ -408,19 +405,26 @@ final class ResolutionCut {
                 long cx1 = ceilDiv(g.xsiz(), dx[c]);
                 long cy1 = ceilDiv(g.ysiz(), dy[c]);
                 for (int r = 0; r < cod.resolutions; r++) {
-                    int shift = cod.resolutions - 1 - r;
-                    long rx0 = ceilDiv(cx0, 1L << shift);
-                    long ry0 = ceilDiv(cy0, 1L << shift);
-                    long rx1 = ceilDiv(cx1, 1L << shift);
-                    long ry1 = ceilDiv(cy1, 1L << shift);
-                    int ppx = cod.precinctWidthExp[r];
-                    int ppy = cod.precinctHeightExp[r];
-                    long px = rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - (rx0 >> ppx) : 0;
-                    long py = ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - (ry0 >> ppy) : 0;
-                    out[r] += px * py * cod.layers;
+                    long[] grid = precinctGrid(cx0, cy0, cx1, cy1, cod.resolutions - 1 - r, cod.precinctWidthExp[r],
+                            cod.precinctHeightExp[r]);
+                    out[r] += grid[2] * grid[3] * cod.layers;
                 }
             }
             return out;
+        }
+
+        /**
+         * The precincts of one resolution of a component spanning [cx0,cx1) x [cy0,cy1), {@code shift} decompositions
+         * below it, precincts 2^ppx x 2^ppy: {first column, first row, columns, rows} (B.6 of the standard).
+         */
+        private static long[] precinctGrid(long cx0, long cy0, long cx1, long cy1, int shift, int ppx, int ppy) {
+            long rx0 = ceilDiv(cx0, 1L << shift);
+            long ry0 = ceilDiv(cy0, 1L << shift);
+            long rx1 = ceilDiv(cx1, 1L << shift);
+            long ry1 = ceilDiv(cy1, 1L << shift);
+            long columns = rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - (rx0 >> ppx) : 0;
+            long rows = ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - (ry0 >> ppy) : 0;
+            return new long[] {rx0 >> ppx, ry0 >> ppy, columns, rows};
         }
 
         private static long ceilDiv(long a, long b) {
