@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
@@ -39,6 +38,7 @@ import org.vellum.config.Settings;
 import org.vellum.http.IipServlet;
 import org.vellum.http.StaticServlet;
 import org.vellum.http.UriMap;
+import org.vellum.server.DefaultImage;
 import org.vellum.server.Vellum;
 import org.vellum.source.ImageResolver;
 
@@ -228,9 +228,8 @@ public class VellumComponent {
         /** The image the viewer page opens by default: the first JPEG 2000 file of the folder, as bin/vellum does. */
         private static String firstImage(Path root) {
             if (!Files.isDirectory(root)) return "";
-            try (Stream<Path> files = Files.walk(root, 3)) {
-                return files.filter(p -> p.toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
-                        .map(p -> root.relativize(p).toString()).findFirst().orElse("");
+            try {
+                return DefaultImage.first(root, 3);
             } catch (IOException | RuntimeException e) {
                 return "";
             }

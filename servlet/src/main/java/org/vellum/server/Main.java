@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +78,9 @@ public final class Main {
         return args[i];
     }
 
-    /** The image the viewer page opens first: the first JPEG 2000 file in the folder. */
+    /** The image the viewer page opens first: the first JPEG 2000 file in the folder, up to 3 levels down. */
     private static String firstImage(Path root) throws IOException {
         if (!Files.isDirectory(root)) throw new IOException("No such image folder: " + root);
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            return files.filter(p -> p.toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
-                    .map(p -> root.relativize(p).toString()).findFirst().orElse("");
-        }
+        return DefaultImage.first(root, 3);
     }
 }

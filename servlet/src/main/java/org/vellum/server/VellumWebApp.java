@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -78,9 +77,8 @@ public final class VellumWebApp implements ServletContextListener {
      * the top level is listed, so deploying next to a large archive does not walk it.
      */
     private static String firstImage(Path root) {
-        try (Stream<Path> files = Files.list(root)) {
-            return files.filter(p -> p.getFileName().toString().matches("(?i).*\\.(jp2|j2k|jpx|j2c|jpf)$")).sorted()
-                    .map(p -> p.getFileName().toString()).findFirst().orElse("");
+        try {
+            return DefaultImage.first(root, 1);
         } catch (IOException e) {
             log.warn("Cannot list the image folder {}: {}", root, e.toString());
             return "";
