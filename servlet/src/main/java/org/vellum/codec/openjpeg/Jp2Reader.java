@@ -84,6 +84,14 @@ public final class Jp2Reader implements AutoCloseable {
      * OpenJPEG 2.5 parses every packet header of the tile on each decode. Decodes outside the region are refused.
      */
     public static Jp2Reader open(Path file, int layers, int reduce, int[] region) throws OpenJpegException {
+        return open(file, layers, reduce, region, true);
+    }
+
+    /**
+     * As {@link #open(Path, int, int, int[])}; cut false reads the file itself whatever the reduce and region: no copy
+     * is written, which is what a decoder used once should cost. The region still bounds the decodes.
+     */
+    public static Jp2Reader open(Path file, int layers, int reduce, int[] region, boolean cut) throws OpenJpegException {
         if (layers < 0) {
             throw new IllegalArgumentException("layers must be >= 0: " + layers);
         }
@@ -94,7 +102,7 @@ public final class Jp2Reader implements AutoCloseable {
         Jp2Reader reader = new Jp2Reader(file, layers, check.jp2);
         try {
             reader.region = region == null ? null : region.clone();
-            reader.readHeader(check, Math.max(0, reduce));
+            reader.readHeader(check, Math.max(0, reduce), cut);
             return reader;
         } catch (OpenJpegException | RuntimeException e) {
             reader.close();
@@ -115,7 +123,7 @@ public final class Jp2Reader implements AutoCloseable {
         return !closed && brokenBy == null;
     }
 
-    private void readHeader(FileCheck check, int reduce) throws OpenJpegException {
+    private void readHeader(FileCheck check, int reduce, boolean cut) throws OpenJpegException {
         session = new Session(0, file);
         OpjImage img = new OpjImage(session.image);
         long w = Integer.toUnsignedLong(img.x1) - Integer.toUnsignedLong(img.x0);
@@ -197,33 +205,27 @@ public final class Jp2Reader implements AutoCloseable {
         if ((first > 0 || region != null) && tilesX * tilesY == 1) {
             // cp_reduce is fixed when the codec is set up; the header session is the first decode's.
             closeSession();
-            session = sessionForLevel(first);
+            session = cut ? sessionForLevel(first) : new Session(first, file);
         }
     }
 
     /**
      * A single-tile session for a reduced level: on a copy of the file cut after that level's resolutions when the
      * file allows it ({@link ResolutionCut}), so that OpenJPEG neither parses nor keeps the finer ones; else on the
-     * file. The copy is deleted once open; the open stream keeps it readable until the first decode has read it into
-     * OpenJPEG's memory, and then it is emptied ({@link Session#releaseCopy}), so it takes no disk or tmpfs space
-     * while the decoder is kept.
+     * file. The copy lives in memory ({@link ScratchFile}) and only the open stream holds it, until the first decode has
+     * read it into OpenJPEG's memory; then it is emptied ({@link Session#releaseCopy}), so a kept decoder holds no
+     * second copy.
      */
     private Session sessionForLevel(int reduce) throws OpenJpegException {
-        Path cut;
-        try {
-            long[] canvas = region == null ? null : new long[] {
-                originX + (long) region[0], originY + (long) region[1],
-                originX + Math.min((long) region[0] + region[2], header.width()),
-                originY + Math.min((long) region[1] + region[3], header.height())};
-            cut = ResolutionCut.write(file, jp2, reduce, canvas);
-        } catch (IOException e) {
-            cut = null;
-        }
-        if (cut == null) return new Session(reduce, file);
+        long[] canvas = region == null ? null : new long[] {
+            originX + (long) region[0], originY + (long) region[1],
+            originX + Math.min((long) region[0] + region[2], header.width()),
+            originY + Math.min((long) region[1] + region[3], header.height())};
         FileChannel copy = null;
-        try {
-            copy = FileChannel.open(cut, StandardOpenOption.WRITE);
-            Session s = new Session(reduce, cut);
+        try (ScratchFile cut = ScratchFile.create(jp2 ? ".jp2" : ".j2k")) {
+            if (!ResolutionCut.write(file, jp2, reduce, canvas, cut.path())) return new Session(reduce, file);
+            copy = FileChannel.open(cut.path(), StandardOpenOption.WRITE);
+            Session s = new Session(reduce, cut.path());
             s.copy = copy;
             codestreamBytes = copy.size();
             copy = null;
@@ -236,11 +238,6 @@ public final class Jp2Reader implements AutoCloseable {
             return new Session(reduce, file);
         } finally {
             closeQuietly(copy);
-            try {
-                Files.deleteIfExists(cut);
-            } catch (IOException e) {
-                cut.toFile().deleteOnExit();
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.vellum.codec.openjpeg;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,16 +70,28 @@ final class ResolutionCut {
      * reduce may then be 0.
      */
     static Path write(Path file, boolean jp2, int reduce, long[] region) throws IOException {
+        Path out = Files.createTempFile("vellum-cut-", jp2 ? ".jp2" : ".j2k");
+        try {
+            if (write(file, jp2, reduce, region, out)) return out;
+            Files.deleteIfExists(out);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out);
+            throw e;
+        }
+    }
+
+    /** As {@link #write(Path, boolean, int, long[])}, into {@code out}; false (and nothing written) where it returns null. */
+    static boolean write(Path file, boolean jp2, int reduce, long[] region, Path out) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             Plan plan;
             try {
                 plan = plan(in, jp2, reduce, region);
             } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-                return null; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
+                return false; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
             }
-            if (plan == null) return null;
-            Path out = Files.createTempFile("vellum-cut-", jp2 ? ".jp2" : ".j2k");
-            try (OutputStream os = Files.newOutputStream(out)) {
+            if (plan == null) return false;
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
                 os.write(read(in, 0, (int) plan.boxesBefore));
                 byte[] empty = plan.emptyPacket();
                 long tileData = plan.keptBytes() + plan.discarded() * empty.length;
@@ -108,11 +121,8 @@ final class ResolutionCut {
                     i = j;
                 }
                 os.write(new byte[] {(byte) 0xFF, (byte) 0xD9});
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(out);
-                throw e;
             }
-            return out;
+            return true;
         }
     }
 

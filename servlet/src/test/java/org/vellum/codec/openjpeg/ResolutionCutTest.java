@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -214,7 +215,9 @@ class ResolutionCutTest {
         Path file = Fixtures.write(dir, "space.jp2", Fixtures.texturedGrid(1600, 1200),
                 Jp2EncodeOptions.archive().withTileSize(0).withLevels(5));
         try (Jp2Reader reader = Jp2Reader.open(file, 0, 1); Jp2Reader whole = Jp2Reader.open(file, 0)) {
-            assertTrue(openCopies(proc) > 0, "the stream reads a copy, deleted from its folder");
+            assertTrue(openCopies(proc) > 0, "the stream reads a copy");
+            assertTrue(copyTargets(proc).stream().allMatch(t -> t.startsWith("/memfd:")),
+                    "in memory, not on disk: " + copyTargets(proc));
             assertTrue(openCopyBytes(proc) > 0, "which holds the data until the first decode");
             reader.decode(0, 0, 256, 256, 1);
             assertEquals(0, openCopyBytes(proc), "emptied once the decoder has the data");
@@ -227,7 +230,13 @@ class ResolutionCutTest {
         assertEquals(0, openCopies(proc), "closed with the reader");
     }
 
-    /** Deleted cut copies open in this process. */
+    private static List<String> copyTargets(Path proc) throws Exception {
+        try (var fds = Files.list(proc)) {
+            return fds.map(ResolutionCutTest::target).filter(t -> t.contains("vellum-cut-")).toList();
+        }
+    }
+
+    /** Cut copies open in this process. */
     private static long openCopies(Path proc) throws Exception {
         try (var fds = Files.list(proc)) {
             return fds.filter(fd -> target(fd).contains("vellum-cut-")).count();
