@@ -13,6 +13,7 @@ import org.vellum.codec.openjpeg.DecodeLimitException;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
 import org.vellum.config.Settings;
+import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
 import org.vellum.pool.DecoderPool;
 import org.vellum.http.RequestContext;
@@ -40,8 +41,6 @@ public final class ImageEngine {
      * and 4096x4096 RGB tiles from a 256 MB heap (4 M).
      */
     private static final long NATIVE_SAMPLES_PER_DECODE_PIXEL = 16;
-    /** Level pixels that the regions of a split single-tile level are aligned to ({@link #regionOf}). */
-    static final int REGION_ALIGN = 1024;
 
     private final Settings settings;
     private final Semaphore largeRenders = new Semaphore(1, true);
@@ -49,6 +48,8 @@ public final class ImageEngine {
     private final DecoderPool pool;
     private final OutputCache cache;
     private final LevelCache levels;
+    private final MemoryBudget budget;
+    private final DecodePlanner planner;
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
@@ -56,13 +57,41 @@ public final class ImageEngine {
         }
     };
 
-    /** @param cache where encoded images are kept; its owner closes it */
+    /** As {@link #ImageEngine(Settings, ImageResolver, DecoderPool, OutputCache, MemoryBudget)} without a bound. */
     public ImageEngine(Settings settings, ImageResolver resolver, DecoderPool pool, OutputCache cache) {
+        this(settings, resolver, pool, cache, MemoryBudget.unlimited());
+    }
+
+    /**
+     * @param cache  where encoded images are kept; its owner closes it
+     * @param budget the memory bound the whole levels this engine keeps share with the pool's decoders and the cache
+     */
+    public ImageEngine(Settings settings, ImageResolver resolver, DecoderPool pool, OutputCache cache,
+                       MemoryBudget budget) {
         this.settings = settings;
         this.resolver = resolver;
         this.pool = pool;
         this.cache = cache;
-        this.levels = new LevelCache(settings.levelCacheBytes());
+        this.budget = budget;
+        this.levels = new LevelCache(settings.levelCacheBytes(), budget);
+        this.planner = new DecodePlanner(levels, budget);
+    }
+
+    /**
+     * What the engine holds and has done: decoders, the memory budget, whole levels, the planner's choices and the
+     * output cache. Logged at debug level now and then under load.
+     */
+    public EngineStats stats() {
+        long[] l = levels.stats();
+        DecodePlanner.Stats p = planner.stats();
+        return new EngineStats(pool.stats(), budget.stats(),
+                new EngineStats.Levels((int) l[0], l[1], l[2], l[3], l[4]),
+                new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split()), cache.stats());
+    }
+
+    /** Leaves the memory budget; the pool and the cache are closed by their owner. */
+    public void close() {
+        levels.close();
     }
 
     public Settings settings() {
@@ -106,7 +135,8 @@ public final class ImageEngine {
             ImageInfo cached = infoCache.get(key);
             if (cached != null) return cached;
         }
-        ImageInfo info = withDecoder(image, 0, DecoderKey.ANY_REDUCE, true, reader -> {
+        // read once per file version (kept below): the decoder is not kept for it
+        ImageInfo info = withDecoder(image, 0, DecoderKey.ANY_REDUCE, false, reader -> {
             // A header that no level of which can be decoded within the limits is refused here, not tile by tile.
             long least = reader.minimumNativeSamples();
             if (least > nativeLimit()) {
@@ -246,27 +276,27 @@ public final class ImageEngine {
     }
 
     /**
-     * Level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates): cut from the whole level when it is small
-     * enough to keep (LEVEL_CACHE_SIZE), else decoded.
+     * Level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates): cut from the whole level when it is kept or the
+     * planner decides to keep it now, else decoded as the planner says.
      */
     private Pixels decodeLevelRows(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
                                    int layers) throws ImageException {
-        int lw = info.levelWidth(d);
-        int lh = info.levelHeight(d);
-        if (levels.keeps((long) lw * lh, info.bands(), info.singleTile()) && (long) lw * lh <= decodeBudget(info)) {
-            String key = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
-            LevelCache.Level level = levels.get(key, () -> decodeWholeLevel(image, info, d, layers));
+        String levelKey = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
+        LevelCache.Level kept = levels.peek(levelKey);
+        if (kept != null) return kept.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
+        DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1, decodeBudget(info));
+        if (plan.wholeLevel()) {
+            LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan));
             return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         }
-        return decodeArea(image, info, d, lx0, lx1, ly0, ly1, layers, true);
+        return decodeArea(image, info, d, lx0, lx1, ly0, ly1, plan.key(), plan.keep());
     }
 
     /**
-     * Level d whole, decoded in bands of about {@link LevelCache#BAND_PIXELS}. A single-tile file's decoder for the
-     * level is closed after the last band: every tile of the level is cut from it now, and the decoder holds the whole
-     * codestream natively.
+     * Level d whole, decoded in bands of about {@link LevelCache#BAND_PIXELS} with the plan's decoder, which is kept
+     * between the bands and after the last one only if the plan says so: every tile of the level is cut from it now.
      */
-    private LevelCache.Level decodeWholeLevel(ResolvedImage image, ImageInfo info, int d, int layers)
+    private LevelCache.Level decodeWholeLevel(ResolvedImage image, ImageInfo info, int d, DecodePlanner.Plan plan)
             throws ImageException {
         int lw = info.levelWidth(d);
         int lh = info.levelHeight(d);
@@ -274,18 +304,17 @@ public final class ImageEngine {
         int rows = (int) Math.max(1, Math.min(lh, LevelCache.BAND_PIXELS / lw));
         for (int y0 = 0; y0 < lh; y0 += rows) {
             int y1 = Math.min(lh, y0 + rows);
-            boolean keepDecoder = y1 < lh || !info.singleTile();
-            level.put(decodeArea(image, info, d, 0, lw, y0, y1, layers, keepDecoder), y0);
+            level.put(decodeArea(image, info, d, 0, lw, y0, y1, plan.key(), y1 < lh || plan.keep()), y0);
         }
         return level;
     }
 
     /**
-     * Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates); keepDecoder false closes the decoder
-     * afterwards instead of keeping it for the next request.
+     * Decodes level-d pixels [lx0,lx1) x [ly0,ly1) (absolute level coordinates) with the decoder of {@code key};
+     * keepDecoder false closes it afterwards instead of keeping it for the next request.
      */
     private Pixels decodeArea(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
-                              int layers, boolean keepDecoder) throws ImageException {
+                              DecoderKey key, boolean keepDecoder) throws ImageException {
         int x = (int) Math.min(info.width(), (long) lx0 << d);
         int y = (int) Math.min(info.height(), (long) ly0 << d);
         int x1 = (int) Math.min(info.width(), (long) lx1 << d);
@@ -294,50 +323,9 @@ public final class ImageEngine {
             throw new ImageException(413, "Decoding " + (lx1 - lx0) + "x" + (ly1 - ly0)
                     + " pixels at once exceeds MAX_DECODE_PIXELS");
         }
-        int bands = info.bands();
-        DecoderKey key = info.singleTile()
-                ? new DecoderKey(image.path(), layers, d, regionOf(image, info, d, lx0, lx1, ly0, ly1))
-                : new DecoderKey(image.path(), layers, DecoderKey.ANY_REDUCE);
         Raster raster = withDecoder(image, key, keepDecoder,
                 reader -> reader.decode(x, y, x1 - x, y1 - y, d, nativeLimit()));
-        return Pixels.of(raster, bands);
-    }
-
-    /**
-     * The region whose decoder decodes level-d pixels [lx0,lx1) x [ly0,ly1) of a single-tile file, or null for a
-     * decoder of the whole image. OpenJPEG 2.5 parses every packet header of the tile on each decode (about a fifth of
-     * a 256x256 decode at full resolution), so the two finest levels, when larger than
-     * {@link LevelCache#MAX_SINGLE_TILE_LEVEL_PIXELS}, are split in two along each side, at a multiple of
-     * {@link #REGION_ALIGN} level pixels (tiles of 256, 512 or 1024 then never straddle a boundary), and each quarter's
-     * decoder reads only the packets near it. Measured on an 8000x6000 file: 43 ms a full-resolution tile with one
-     * decoder, 37 ms with four. Each decoder still holds code-block structures for the whole tile, so this is done
-     * only when a level's four fit in a quarter of POOL_MAX_NATIVE_SIZE (estimated as {@code Jp2Reader.nativeBytes}
-     * does): up to about 60 megapixels at the default. An area that straddles a boundary is decoded by a decoder of
-     * the whole image.
-     */
-    private DecoderKey.Region regionOf(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1) {
-        int lw = info.levelWidth(d);
-        int lh = info.levelHeight(d);
-        if (d > 1 || (long) lw * lh <= LevelCache.MAX_SINGLE_TILE_LEVEL_PIXELS) return null;
-        long structures = (long) info.width() * info.height() * info.components() / 8;
-        if (4 * (structures + image.size() / 3) > settings.poolMaxNativeBytes() / 4) return null;
-        int bx = split(lw);
-        int by = split(lh);
-        if (lx0 < bx && lx1 > bx || ly0 < by && ly1 > by) return null;
-        int rx0 = lx0 < bx ? 0 : bx;
-        int rx1 = lx0 < bx ? bx : lw;
-        int ry0 = ly0 < by ? 0 : by;
-        int ry1 = ly0 < by ? by : lh;
-        long x0 = (long) rx0 << d;
-        long y0 = (long) ry0 << d;
-        return new DecoderKey.Region((int) x0, (int) y0, (int) (Math.min(info.width(), (long) rx1 << d) - x0),
-                (int) (Math.min(info.height(), (long) ry1 << d) - y0));
-    }
-
-    /** Where a side of {@code length} level pixels is split: half of it rounded up to a multiple of REGION_ALIGN. */
-    private static int split(int length) {
-        int half = (length + 1) / 2;
-        return (half + REGION_ALIGN - 1) / REGION_ALIGN * REGION_ALIGN;
+        return Pixels.of(raster, info.bands());
     }
 
     /**

@@ -1,18 +1,18 @@
 package org.vellum.image;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.vellum.memory.Demand;
+import org.vellum.memory.MemoryBudget;
+
 /**
- * Whole decoded resolution levels that are small enough to keep (LEVEL_CACHE_SIZE), least recently used out first.
- * A viewer asks for every tile of the small levels; each of those levels costs one decode of the whole level instead
- * of one per tile. For a tiled file a tile of a small level spans many codestream tiles; for a single-tile file
- * OpenJPEG 2.5 parses every packet header of the whole tile and decodes the coarse code-blocks again for any area, so
- * there a whole level of up to {@link #MAX_SINGLE_TILE_LEVEL_PIXELS} costs what 5 to 12 of its 256x256 tiles cost
- * (measured on 8000x6000 and 16000x12000 files) and is kept too. Levels are stored with one byte per band and pixel.
- * Concurrent first requests for a level wait for one decode.
+ * Whole decoded resolution levels, kept so that the tiles of a level being viewed are cut from memory instead of
+ * decoded one by one. The engine's planner decides which levels are worth decoding whole; this holds them within
+ * LEVEL_CACHE_SIZE and the shared {@link MemoryBudget}, giving up first the level that saves least per byte (its
+ * decode time times its demand, over its bytes). Levels are stored with one byte per band and pixel. Concurrent first
+ * requests for a level wait for one decode.
  */
 final class LevelCache {
     /** A level is kept only if it takes at most this share of the cache, so a few levels always fit. */
@@ -113,63 +113,159 @@ final class LevelCache {
         }
     }
 
+    /** A kept level with what it cost to decode and how much it is asked for. */
+    private static final class Entry {
+        final Level level;
+        final long decodeNanos;
+        final Demand demand = new Demand();
+
+        Entry(Level level, long decodeNanos) {
+            this.level = level;
+            this.decodeNanos = decodeNanos;
+        }
+
+        double valuePerByte() {
+            return demand.now() * (decodeNanos / 1e6) / Math.max(1, level.bytes());
+        }
+    }
+
     private final long capacity;
-    private final LinkedHashMap<String, Level> levels = new LinkedHashMap<>(16, 0.75f, true);
+    private final MemoryBudget budget;
+    private final HashMap<String, Entry> levels = new HashMap<>();
     private final ConcurrentHashMap<String, Object> decoding = new ConcurrentHashMap<>();
+    private final MemoryBudget.Holder holder = new MemoryBudget.Holder() {
+        @Override
+        public long bytes() {
+            synchronized (LevelCache.this) {
+                return bytes;
+            }
+        }
+
+        @Override
+        public MemoryBudget.Investment cheapest() {
+            String key;
+            double value;
+            synchronized (LevelCache.this) {
+                key = leastValuable();
+                if (key == null) return null;
+                value = levels.get(key).valuePerByte();
+            }
+            return new MemoryBudget.Investment() {
+                @Override
+                public double valuePerByte() {
+                    return value;
+                }
+
+                @Override
+                public boolean drop() {
+                    return remove(key);
+                }
+            };
+        }
+    };
     private long bytes;
     private long hits;
     private long decodes;
+    private long dropped;
 
     LevelCache(long capacityBytes) {
-        this.capacity = capacityBytes;
+        this(capacityBytes, MemoryBudget.unlimited());
     }
 
-    /** True when a level of this many pixels and bands (of a single-tile file or not) is decoded whole and kept. */
+    /** @param capacityBytes LEVEL_CACHE_SIZE, a bound of its own on the heap it takes, within the shared budget */
+    LevelCache(long capacityBytes, MemoryBudget budget) {
+        this.capacity = capacityBytes;
+        this.budget = budget;
+        budget.register(holder);
+    }
+
+    /** Leaves the shared budget (the engine is closing). */
+    void close() {
+        budget.unregister(holder);
+        synchronized (this) {
+            levels.clear();
+            bytes = 0;
+        }
+    }
+
+    /** True when a level of this many pixels and bands (of a single-tile file or not) may be decoded whole and kept. */
     boolean keeps(long pixels, int bands, boolean singleTile) {
         long most = singleTile ? MAX_SINGLE_TILE_LEVEL_PIXELS : MAX_LEVEL_PIXELS;
         return pixels > 0 && pixels <= most && pixels * bands * LEVELS_AT_LEAST <= capacity;
     }
 
+    /** The level under {@code key} if it is kept, else null. */
+    synchronized Level peek(String key) {
+        Entry e = levels.get(key);
+        if (e == null) return null;
+        hits++;
+        e.demand.use();
+        return e.level;
+    }
+
     /** The level under {@code key}, decoded by {@code decoder} if no one has it. */
     Level get(String key, Decoder decoder) throws ImageException {
-        Level p = lookup(key);
+        Level p = peek(key);
         if (p != null) return p;
         Object lock = decoding.computeIfAbsent(key, k -> new Object());
         synchronized (lock) {
             try {
-                p = lookup(key);                       // decoded meanwhile by the request this one waited for
+                p = peek(key);                       // decoded meanwhile by the request this one waited for
                 if (p != null) return p;
+                long start = System.nanoTime();
                 p = decoder.decode();
-                store(key, p);
-                return p;
+                store(key, p, System.nanoTime() - start);
             } finally {
                 decoding.remove(key, lock);
             }
         }
-    }
-
-    private synchronized Level lookup(String key) {
-        Level p = levels.get(key);
-        if (p != null) hits++;
+        budget.fit();
         return p;
     }
 
-    private synchronized void store(String key, Level p) {
+    private synchronized void store(String key, Level p, long decodeNanos) {
         decodes++;
         if (p.bytes() > capacity) return;
-        Level old = levels.put(key, p);
-        if (old != null) bytes -= old.bytes();
+        Entry e = new Entry(p, decodeNanos);
+        e.demand.use();
+        Entry old = levels.put(key, e);
+        if (old != null) bytes -= old.level.bytes();
         bytes += p.bytes();
-        Iterator<Map.Entry<String, Level>> eldest = levels.entrySet().iterator();
-        while (bytes > capacity && eldest.hasNext()) {
-            Level gone = eldest.next().getValue();
-            bytes -= gone.bytes();
-            eldest.remove();
+        while (bytes > capacity) {
+            String least = leastValuable();
+            if (least == null || least.equals(key) && levels.size() == 1) break;
+            removeLocked(least);
         }
     }
 
-    /** Levels kept, their bytes, lookups answered from memory and whole-level decodes made. */
+    private synchronized boolean remove(String key) {
+        return removeLocked(key);
+    }
+
+    private boolean removeLocked(String key) {
+        Entry gone = levels.remove(key);
+        if (gone == null) return false;
+        bytes -= gone.level.bytes();
+        dropped++;
+        return true;
+    }
+
+    /** The kept level that saves least per byte. */
+    private String leastValuable() {
+        String least = null;
+        double value = Double.POSITIVE_INFINITY;
+        for (Map.Entry<String, Entry> e : levels.entrySet()) {
+            double v = e.getValue().valuePerByte();
+            if (v < value) {
+                value = v;
+                least = e.getKey();
+            }
+        }
+        return least;
+    }
+
+    /** Levels kept, their bytes, lookups answered from memory, whole-level decodes made, levels given up. */
     synchronized long[] stats() {
-        return new long[] {levels.size(), bytes, hits, decodes};
+        return new long[] {levels.size(), bytes, hits, decodes, dropped};
     }
 }

@@ -34,6 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.codec.openjpeg.Jp2Reader;
 import org.vellum.codec.openjpeg.OpenJpegException;
+import org.vellum.memory.Demand;
+import org.vellum.memory.MemoryBudget;
 
 /**
  * Open JPEG 2000 decoders kept ready, keyed by file, layer count and (single-tile files) level, so a tile request skips
@@ -66,6 +68,12 @@ public final class DecoderPool implements AutoCloseable {
     });
     private final int maxPerFile;
     private final long maxNativeBytes;
+    private final MemoryBudget budget;
+    private final MemoryBudget.Holder holder = new Holder();
+    /** What each key's decoders cost to set up again, and how much they are asked for; the budget weighs these. */
+    private final ConcurrentHashMap<DecoderKey, KeyUse> uses = new ConcurrentHashMap<>();
+    /** Native bytes of idle decoders whose closing has been handed to a pool thread. */
+    private final AtomicLong closing = new AtomicLong();
     private final ThreadPoolExecutor natives;
     /** Native work (open, decode) under way at once, granted in arrival order. */
     private final Semaphore working;
@@ -77,12 +85,16 @@ public final class DecoderPool implements AutoCloseable {
         private final long lastModified;
         /** As last counted in the pool's total: a single-tile reader grows at its first decode. */
         private long nativeBytes;
+        /** Opening it plus its first work (which reads a single-tile codestream): what it saves when kept. */
+        private long setUpNanos;
+        private boolean used;
 
-        Decoder(Jp2Reader reader, long size, long lastModified) {
+        Decoder(Jp2Reader reader, long size, long lastModified, long openNanos) {
             this.reader = reader;
             this.size = size;
             this.lastModified = lastModified;
             this.nativeBytes = reader.nativeBytes();
+            this.setUpNanos = openNanos;
         }
 
         public Jp2Reader reader() {
@@ -114,6 +126,16 @@ public final class DecoderPool implements AutoCloseable {
      *                       share the cores and each other's CPU caches, and lengthen every decode.
      */
     public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes, int maxWorking) {
+        this(maxTotal, maxPerFile, idle, new MemoryBudget(maxNativeBytes), maxWorking);
+    }
+
+    /**
+     * @param budget the memory bound this pool's idle decoders share with the other investments (whole levels, cached
+     *               images); the pool registers with it and asks it to make room after each decoder it opens
+     */
+    public DecoderPool(int maxTotal, int maxPerFile, Duration idle, MemoryBudget budget, int maxWorking) {
+        this.budget = budget;
+        long maxNativeBytes = budget.limit();
         this.maxPerFile = maxPerFile;
         this.working = new Semaphore(Math.max(1, maxWorking), true);
         this.maxNativeBytes = maxNativeBytes;
@@ -134,6 +156,14 @@ public final class DecoderPool implements AutoCloseable {
         this.natives = new ThreadPoolExecutor(maxTotal, maxTotal, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NativeThreads());
         this.natives.allowCoreThreadTimeOut(true);
+        budget.register(holder);
+    }
+
+    /** The pool's own threads, on which every native call runs. */
+    private static final class NativeThread extends Thread {
+        NativeThread(Runnable r, String name) {
+            super(r, name);
+        }
     }
 
     /** Daemon threads without a context class loader, so they pin nothing of the caller's. */
@@ -144,7 +174,7 @@ public final class DecoderPool implements AutoCloseable {
 
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "vellum-decoder-" + pool + "-" + count.incrementAndGet());
+            Thread t = new NativeThread(r, "vellum-decoder-" + pool + "-" + count.incrementAndGet());
             t.setDaemon(true);
             t.setContextClassLoader(null);
             return t;
@@ -222,14 +252,23 @@ public final class DecoderPool implements AutoCloseable {
     }
 
     private <T> T decodeHere(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
+        KeyUse use = uses.computeIfAbsent(key, k -> new KeyUse());
+        use.demand.use();
         Decoder decoder = borrow(key);
         boolean healthy = false;
+        long start = System.nanoTime();
         try {
             T result = work.apply(decoder.reader);
             healthy = true;
             return result;
         } finally {
+            if (!decoder.used) {
+                decoder.used = true;
+                decoder.setUpNanos += System.nanoTime() - start;
+                use.setUpNanos = decoder.setUpNanos;
+            }
             recount(key, decoder);
+            use.bytes = decoder.nativeBytes;
             if (healthy && keep) {
                 pool.returnObject(key, decoder);
             } else if (healthy) {
@@ -237,9 +276,83 @@ public final class DecoderPool implements AutoCloseable {
             } else {
                 invalidate(key, decoder);
             }
-            keepWithinNativeBudget();
+            if (pool.getNumIdle(key) == 0 && pool.getNumActive(key) == 0) uses.remove(key, use);
+            budget.fit();
             if (LOG.isDebugEnabled()) stats();
         }
+    }
+
+    /** A key's decoders as the budget sees them: set-up cost, native bytes each, demand. */
+    private static final class KeyUse {
+        final Demand demand = new Demand();
+        volatile long setUpNanos;
+        volatile long bytes;
+    }
+
+    /** The pool's side of the memory budget: its open decoders' bytes, and its idle ones as investments. */
+    private final class Holder implements MemoryBudget.Holder {
+        @Override
+        public long bytes() {
+            return Math.max(0, nativeBytes.get() - closing.get());
+        }
+
+        @Override
+        public MemoryBudget.Investment cheapest() {
+            DecoderKey least = null;
+            double value = Double.POSITIVE_INFINITY;
+            for (Map.Entry<DecoderKey, KeyUse> e : uses.entrySet()) {
+                KeyUse u = e.getValue();
+                if (pool.getNumIdle(e.getKey()) == 0 || u.bytes <= 0) continue;
+                double v = u.demand.now() * (u.setUpNanos / 1e6) / u.bytes;
+                if (v < value) {
+                    value = v;
+                    least = e.getKey();
+                }
+            }
+            if (least == null) return null;
+            DecoderKey key = least;
+            double perByte = value;
+            return new MemoryBudget.Investment() {
+                @Override
+                public double valuePerByte() {
+                    return perByte;
+                }
+
+                @Override
+                public boolean drop() {
+                    return closeIdle(key);
+                }
+            };
+        }
+    }
+
+    /**
+     * Closes the key's idle decoders: here on a pool thread, else handed to one (native calls never run on a caller's
+     * thread), counted as gone meanwhile.
+     */
+    private boolean closeIdle(DecoderKey key) {
+        int idle = pool.getNumIdle(key);
+        if (idle == 0) return false;
+        if (Thread.currentThread() instanceof NativeThread) {
+            pool.clear(key);
+            return true;
+        }
+        KeyUse u = uses.get(key);
+        long bytes = u == null ? 0 : u.bytes * idle;
+        closing.addAndGet(bytes);
+        try {
+            natives.execute(() -> {
+                try {
+                    pool.clear(key);
+                } finally {
+                    closing.addAndGet(-bytes);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            closing.addAndGet(-bytes);
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -348,17 +461,6 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    /** Closes the longest-idle decoders (of any file) while the open ones hold more native memory than the budget. */
-    private void keepWithinNativeBudget() {
-        while (nativeBytes.get() > maxNativeBytes && pool.getNumIdle() > 0) {
-            long before = pool.getDestroyedCount();
-            pool.clearOldest();
-            long closed = pool.getDestroyedCount() - before;
-            if (closed == 0) break; // the idle ones were borrowed meanwhile
-            LOG.debug("closed {} idle decoders: the open ones held more than {} MB", closed, maxNativeBytes >> 20);
-        }
-    }
-
     private Decoder borrow(DecoderKey key) throws OpenJpegException {
         borrowed.incrementAndGet();
         if (pool.getNumActive() >= pool.getMaxTotal()) {
@@ -428,6 +530,7 @@ public final class DecoderPool implements AutoCloseable {
      */
     @Override
     public void close() {
+        budget.unregister(holder);
         if (natives.isShutdown()) return;
         try {
             natives.submit(pool::close).get(30, TimeUnit.SECONDS);
@@ -452,13 +555,16 @@ public final class DecoderPool implements AutoCloseable {
         @Override
         public Decoder create(DecoderKey key) throws Exception {
             BasicFileAttributes before = Files.readAttributes(key.path(), BasicFileAttributes.class);
+            long start = System.nanoTime();
             Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()),
-                    key.region() == null ? null : key.region().toArray());
-            Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis());
+                    key.region() == null ? null : key.region().toArray(), key.cut());
+            Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis(),
+                    System.nanoTime() - start);
             nativeBytes.addAndGet(decoder.nativeBytes);
             decoderBytes.merge(key.path(), decoder.nativeBytes, Math::max);
-            LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, about {} MB native)", key.path(),
-                    key.layers(), key.reduce(), key.region() == null ? "all" : key.region(), decoder.nativeBytes >> 20);
+            LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, {}, about {} MB native)", key.path(),
+                    key.layers(), key.reduce(), key.region() == null ? "all" : key.region(),
+                    key.cut() ? "cut" : "whole file", decoder.nativeBytes >> 20);
             return decoder;
         }
 

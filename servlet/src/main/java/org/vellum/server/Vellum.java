@@ -16,6 +16,7 @@ import org.vellum.http.Response;
 import org.vellum.http.StaticServlet;
 import org.vellum.http.UriMap;
 import org.vellum.image.ImageEngine;
+import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderPool;
 import org.vellum.protocol.deepzoom.DeepZoom;
 import org.vellum.protocol.iiif.IiifHandler;
@@ -50,11 +51,11 @@ public final class Vellum implements AutoCloseable {
 
     public Vellum(Settings settings, ImageResolver resolver) {
         this.settings = settings;
+        MemoryBudget budget = new MemoryBudget(settings.poolMaxNativeBytes());
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
-                Duration.ofSeconds(settings.poolIdleSeconds()), settings.poolMaxNativeBytes(),
-                Runtime.getRuntime().availableProcessors());
+                Duration.ofSeconds(settings.poolIdleSeconds()), budget, Runtime.getRuntime().availableProcessors());
         this.cache = OutputCache.of(settings);
-        this.engine = new ImageEngine(settings, resolver, pool, cache);
+        this.engine = new ImageEngine(settings, resolver, pool, cache, budget);
     }
 
     public Settings settings() {
@@ -138,6 +139,7 @@ public final class Vellum implements AutoCloseable {
 
     @Override
     public void close() {
+        engine.close();
         pool.close();
         cache.close();
     }

@@ -23,9 +23,10 @@ import org.vellum.testing.Fixtures;
 import org.vellum.testing.Http;
 
 /**
- * LEVEL_CACHE_SIZE: a resolution level of at most a megapixel (4 of a single-tile file) is decoded whole once and its
- * tiles are cut from it, with exactly the pixels a decode of each tile's own area gives. The output cache is off throughout, so every
- * answer here is rendered and encoded anew.
+ * LEVEL_CACHE_SIZE: a resolution level of at most a megapixel (4 of a single-tile file) that is being viewed is decoded
+ * whole once and its tiles are cut from it, with exactly the pixels a decode of each tile's own area gives. A level is
+ * decoded whole once a quarter of its tiles were asked for ({@link DecodePlanner#wholeLevelAt}), never for one request.
+ * The output cache is off throughout, so every answer here is rendered and encoded anew.
  */
 class LevelCacheTest {
     /** 2000x1500: IIP resolution 3 is the full size (3 MP), 2 is 1000x750 (12 tiles of 256), down to 0 at 250x188. */
@@ -59,8 +60,15 @@ class LevelCacheTest {
         return paths;
     }
 
+    /** Tiles of a level decoded one by one before its demand makes it worth decoding whole. */
+    private static int tilesBeforeWhole(long levelPixels) {
+        return DecodePlanner.wholeLevelAt(levelPixels, 256 * 256) - 1;
+    }
+
     @Test
-    void everyTileOfASmallLevelComesFromOneDecodeOfTheWholeLevel() throws Exception {
+    void aLevelBeingViewedIsDecodedWholeOnceAQuarterOfItsTilesWereAskedFor() throws Exception {
+        int alone = tilesBeforeWhole(1000 * 750);
+        assertEquals(2, alone, "a 1000x750 level (12 tiles) is decoded whole at its third tile");
         for (String file : List.of("tiled.jp2", "single.jp2")) {
             try (Http http = server()) {
                 assertEquals("Resolution-number:" + (FULL + 1),
@@ -68,7 +76,8 @@ class LevelCacheTest {
                 // the header read is not part of the count
                 long before = decodes(http);
                 for (String tile : tilesOf(file, HALF, 12)) http.ok(tile);
-                assertEquals(before + 1, decodes(http), file + ": 12 tiles of a 1000x750 level, one decode");
+                assertEquals(before + alone + 1, decodes(http),
+                        file + ": 12 tiles of a 1000x750 level, two decoded alone, then one decode of the level");
                 long[] stats = http.server().vellum().engine().levelCacheStats();
                 assertEquals(1, stats[0], "one level kept");
                 assertEquals(1000L * 750 * 3, stats[1], "its bytes: one per band and pixel");
@@ -145,6 +154,18 @@ class LevelCacheTest {
     }
 
     @Test
+    void aSingleRequestNeverDecodesALevelWholeNorKeepsADecoder() throws Exception {
+        try (Http http = server()) {
+            for (int r = 0; r <= FULL; r++) http.ok("/iip?FIF=single.jp2&JTL=" + r + ",0");
+            http.ok("/iip?FIF=tiled.jp2&JTL=" + HALF + ",5");
+            // the smallest level (250x188) is one tile: its decode is the level's
+            long[] stats = http.server().vellum().engine().levelCacheStats();
+            assertEquals(1, stats[3], "only a level a request covers whole: " + Arrays.toString(stats));
+            assertEquals(0, http.server().vellum().engine().pool().stats().idle(), "no decoder is kept open");
+        }
+    }
+
+    @Test
     void aSingleTileLevelOfUpToFourMegapixelsIsDecodedWholeInBandsAndItsDecoderClosed() throws Exception {
         // the full 2000x1500 level (3 MP, 9 MB) fits a quarter of 40 MB; bands of a megapixel are 524 rows: 3 decodes
         try (Http http = server("LEVEL_CACHE_SIZE", "40", "MAX_DECODE_PIXELS", "4194304");
@@ -155,12 +176,15 @@ class LevelCacheTest {
             List<String> tiles = tilesOf("single.jp2", FULL, 48);
             List<byte[]> cut = new ArrayList<>();
             for (String tile : tiles) cut.add(http.ok(tile));
-            assertEquals(before + 3, decodes(http), "48 tiles of the 2000x1500 level, three bands");
+            int alone = tilesBeforeWhole(2000 * 1500);
+            assertEquals(before + alone + 3, decodes(http),
+                    "48 tiles of the 2000x1500 level: " + alone + " decoded alone, then the level in three bands");
             long[] stats = http.server().vellum().engine().levelCacheStats();
             assertEquals(1, stats[0]);
             assertEquals(2000L * 1500 * 3, stats[1]);
-            assertEquals(closedBefore + 1, http.server().vellum().engine().pool().stats().destroyed(),
-                    "the level's decoder is closed once the level is kept");
+            assertEquals(closedBefore + 2, http.server().vellum().engine().pool().stats().destroyed(),
+                    "the first tile's own decoder, then the level's once the level is kept");
+            assertEquals(0, http.server().vellum().engine().pool().stats().idle());
             // tiles 16-23 (rows 512-767) cross the first band's end at row 524
             for (int n = 0; n < tiles.size(); n++) assertArrayEquals(direct.ok(tiles.get(n)), cut.get(n), tiles.get(n));
             // the same level of the tiled file is decoded tile by tile

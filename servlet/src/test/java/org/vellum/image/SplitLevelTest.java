@@ -56,13 +56,13 @@ class SplitLevelTest {
                 String tile = "/iip?FIF=single.jp2&JTL=" + FULL + "," + n;
                 assertArrayEquals(whole.ok(tile), split.ok(tile), tile);
             }
-            assertEquals(wholeBefore + 1, created(whole), "one decoder for the full level");
-            assertEquals(splitBefore + 4, created(split), "one decoder per quarter");
+            assertEquals(wholeBefore + 2, created(whole), "the first tile's own decoder, then one kept for the level");
+            assertEquals(splitBefore + 2 + 4, created(split), "then, once the level is in demand, one per quarter");
 
-            // x 1820..2340 at full size: across the boundary at 2048, so a decoder of the whole image
+            // x 1820..2340 at full size: across the boundary at 2048, so the kept decoder of the whole level
             String across = "/iip?FIF=single.jp2&WID=520&RGN=0.7,0.5,0.2,0.2&CVT=jpeg";
             assertArrayEquals(whole.ok(across), split.ok(across), across);
-            assertEquals(splitBefore + 5, created(split), "a fifth decoder for an area across quarters");
+            assertEquals(splitBefore + 6, created(split), "an area across quarters goes to the decoder of the level");
             String iiif = "/iiif/3/single.jp2/1900,900,400,300/max/0/default.jpg";
             assertArrayEquals(whole.ok(iiif), split.ok(iiif), iiif);
         }

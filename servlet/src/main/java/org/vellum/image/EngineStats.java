@@ -1,0 +1,31 @@
+package org.vellum.image;
+
+import org.vellum.cache.OutputCache;
+import org.vellum.memory.MemoryBudget;
+import org.vellum.pool.PoolStats;
+
+/**
+ * A snapshot of what the engine holds and has done ({@link ImageEngine#stats()}).
+ *
+ * @param pool   open decoders and their use
+ * @param budget the memory bound all investments share, what they use now and what was given up for it
+ * @param levels whole decoded levels kept
+ * @param plans  how decodes were made (the planner's choices)
+ * @param output the cache of encoded images
+ */
+public record EngineStats(PoolStats pool, MemoryBudget.Stats budget, Levels levels, Plans plans,
+                          OutputCache.Stats output) {
+
+    /** @param dropped levels given up (for LEVEL_CACHE_SIZE or the budget) */
+    public record Levels(int kept, long bytes, long hits, long decoded, long dropped) {
+    }
+
+    /**
+     * @param windows     decodes with a decoder of their own, closed after
+     * @param kept        decodes with a decoder kept open
+     * @param wholeLevels decisions to decode a level whole
+     * @param split       decodes by a decoder of a quarter of a level
+     */
+    public record Plans(long windows, long kept, long wholeLevels, long split) {
+    }
+}
