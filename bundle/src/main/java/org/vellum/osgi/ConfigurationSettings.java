@@ -41,6 +41,8 @@ final class ConfigurationSettings {
         NAMES.put("levelCacheSize", "LEVEL_CACHE_SIZE");
         NAMES.put("poolMaxNativeSize", "POOL_MAX_NATIVE_SIZE");
         NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
+        NAMES.put("diskCacheDir", "DISK_CACHE_DIR");
+        NAMES.put("diskCacheSize", "DISK_CACHE_SIZE");
     }
 
     /** Where 0 means "the machine-dependent default", as the OCD says. */

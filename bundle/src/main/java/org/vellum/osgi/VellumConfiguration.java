@@ -96,6 +96,15 @@ public @interface VellumConfiguration {
             + "may hold, estimated, before the longest-idle are closed (a single-tile decoder keeps its whole codestream)")
     double poolMaxNativeSize() default 512;
 
+    @AttributeDefinition(description = "DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be "
+            + "shared by several nodes (local disk or NFS); only images anyone may see go there; empty for none",
+            required = false)
+    String diskCacheDir() default "";
+
+    @AttributeDefinition(description = "DISK_CACHE_SIZE: the most DISK_CACHE_DIR may hold, in MB (of 1024000 bytes); "
+            + "least recently used out first; 0 off")
+    double diskCacheSize() default 1000;
+
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)
     String viewerImage() default "";

@@ -14,9 +14,10 @@ import org.vellum.image.ImageException;
 
 /**
  * Encoded images by the description of what produced them: first this node's memory (MAX_IMAGE_CACHE_SIZE, least
- * recently used out first), then memcached shared by several nodes (MEMCACHED_SERVERS), then the producer, whose
- * result goes into both. Concurrent requests for the same image wait for the first one's result instead of decoding
- * it again; a failure reaches them all and is never stored.
+ * recently used out first), then a folder that survives restarts and may be shared by nodes (DISK_CACHE_DIR), then
+ * memcached shared by several nodes (MEMCACHED_SERVERS), then the producer, whose result goes into all three; a hit
+ * fills the faster tiers above it. Concurrent requests for the same image wait for the first one's result instead of
+ * decoding it again; a failure reaches them all and is never stored.
  *
  * <p>The description must name everything that changes the bytes, the file's version included; it is hashed into
  * the key, so its length does not matter.
@@ -33,39 +34,54 @@ public final class OutputCache implements AutoCloseable {
 
     /**
      * @param localHits   answered from this node's memory
+     * @param diskHits    answered from DISK_CACHE_DIR
      * @param sharedHits  answered from memcached
      * @param produced    made by the producer (decoded and encoded)
      * @param coalesced   waited for a concurrent request's result instead
      * @param entries     images held in memory now
      * @param bytes       bytes held in memory now, as counted against MAX_IMAGE_CACHE_SIZE
      */
-    public record Stats(long localHits, long sharedHits, long produced, long coalesced, int entries, long bytes) {
+    public record Stats(long localHits, long diskHits, long sharedHits, long produced, long coalesced, int entries,
+            long bytes) {
     }
 
     private final ByteLru local;
+    private final DiskCache disk;
     private final Memcached shared;
     private final ConcurrentHashMap<String, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong localHits = new AtomicLong();
+    private final AtomicLong diskHits = new AtomicLong();
     private final AtomicLong sharedHits = new AtomicLong();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
 
     /** @param localBytes 0 for no memory cache; @param shared null for no memcached */
     public OutputCache(long localBytes, Memcached shared) {
+        this(localBytes, null, shared);
+    }
+
+    /** @param disk null for no disk cache; closed with this cache */
+    public OutputCache(long localBytes, DiskCache disk, Memcached shared) {
         this.local = localBytes > 0 ? new ByteLru(localBytes) : null;
+        this.disk = disk;
         this.shared = shared;
     }
 
-    /** As the settings say: MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS and MEMCACHED_TIMEOUT. */
+    /**
+     * As the settings say: MAX_IMAGE_CACHE_SIZE, DISK_CACHE_DIR and DISK_CACHE_SIZE, MEMCACHED_SERVERS and
+     * MEMCACHED_TIMEOUT.
+     */
     public static OutputCache of(Settings settings) {
         return new OutputCache(settings.imageCacheBytes(),
+                DiskCache.of(settings.diskCacheDir(), settings.diskCacheBytes()),
                 Memcached.of(settings.memcachedServers(), settings.memcachedTimeout()));
     }
 
     /**
      * The image {@code description} stands for, from a cache or from {@code producer}.
      *
-     * @param shareable false keeps it out of memcached (an image served only on the caller's credentials)
+     * @param shareable false keeps it out of the disk cache and memcached, which other nodes read (an image served
+     *                  only on the caller's credentials)
      */
     public byte[] get(String description, boolean shareable, Producer producer) throws ImageException {
         String key = keyOf(description);
@@ -85,9 +101,15 @@ public final class OutputCache implements AutoCloseable {
             byte[] value = local == null ? null : local.get(key);
             if (value != null) {
                 localHits.incrementAndGet();
+            } else if (shareable && disk != null && (value = disk.get(key)) != null) {
+                diskHits.incrementAndGet();
+                if (local != null) local.put(key, value);
             } else if (shareable && shared != null && (value = shared.get(key)) != null) {
                 sharedHits.incrementAndGet();
                 if (local != null) local.put(key, value);
+                mine.complete(value);
+                if (disk != null) disk.put(key, value);   // next time from the disk, without the network
+                return value;
             }
             if (value != null) {
                 mine.complete(value);
@@ -96,7 +118,8 @@ public final class OutputCache implements AutoCloseable {
             value = producer.produce();
             produced.incrementAndGet();
             if (local != null) local.put(key, value);
-            mine.complete(value);                         // the waiters need not wait for memcached
+            mine.complete(value);                         // the waiters need not wait for the disk or memcached
+            if (shareable && disk != null) disk.put(key, value);
             if (shareable && shared != null) shared.set(key, value);
             return value;
         } catch (ImageException | RuntimeException | Error e) {
@@ -132,7 +155,7 @@ public final class OutputCache implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(localHits.get(), sharedHits.get(), produced.get(), coalesced.get(),
+        return new Stats(localHits.get(), diskHits.get(), sharedHits.get(), produced.get(), coalesced.get(),
                 local == null ? 0 : local.size(), local == null ? 0 : local.bytes());
     }
 
@@ -145,7 +168,12 @@ public final class OutputCache implements AutoCloseable {
         return shared != null;
     }
 
-    /** Empties this node's memory (memcached is shared with other nodes and keeps its entries). */
+    /** The disk cache's figures; all 0 when DISK_CACHE_DIR is not set. */
+    public DiskCache.Stats diskStats() {
+        return disk == null ? DiskCache.Stats.NONE : disk.stats();
+    }
+
+    /** Empties this node's memory (the disk and memcached are shared with other nodes and keep their entries). */
     public void clear() {
         if (local != null) local.clear();
     }
@@ -153,6 +181,7 @@ public final class OutputCache implements AutoCloseable {
     @Override
     public void close() {
         clear();
+        if (disk != null) disk.close();
         if (shared != null) shared.close();
     }
 }

@@ -37,6 +37,10 @@ import java.util.Map;
  * @param poolMaxNativeSize  POOL_MAX_NATIVE_SIZE: native memory, in the same MB, the open decoders may hold (estimated)
  *                           before idle ones are closed; a single-tile decoder holds its whole codestream (not an
  *                           iipsrv setting)
+ * @param diskCacheDir       DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be shared by
+ *                           several nodes; empty (our default) for none (not an iipsrv setting)
+ * @param diskCacheSize      DISK_CACHE_SIZE: the most the files in DISK_CACHE_DIR may hold, in the same MB; least
+ *                           recently used out first; 0 turns the disk cache off (not an iipsrv setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -62,7 +66,9 @@ public record Settings(
         String memcachedServers,
         int memcachedTimeout,
         double levelCacheSize,
-        double poolMaxNativeSize) {
+        double poolMaxNativeSize,
+        String diskCacheDir,
+        double diskCacheSize) {
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -71,7 +77,7 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 512);
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 512, "", 1000);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -105,7 +111,9 @@ public record Settings(
                 env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
                 Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)),
                 levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
-                Math.max(0, doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.poolMaxNativeSize)));
+                Math.max(0, doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.poolMaxNativeSize)),
+                env.getOrDefault("DISK_CACHE_DIR", d.diskCacheDir).trim(),
+                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -128,7 +136,7 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize, poolMaxNativeSize);
+                memcachedServers, memcachedTimeout, levelCacheSize, poolMaxNativeSize, diskCacheDir, diskCacheSize);
     }
 
     /**
@@ -152,6 +160,11 @@ public record Settings(
     /** LEVEL_CACHE_SIZE in bytes. */
     public long levelCacheBytes() {
         return (long) (levelCacheSize * CACHE_MB);
+    }
+
+    /** DISK_CACHE_SIZE in bytes. */
+    public long diskCacheBytes() {
+        return (long) (diskCacheSize * CACHE_MB);
     }
 
     /** MAX_IMAGE_CACHE_SIZE in bytes. */

@@ -145,6 +145,26 @@ class ImageCacheTest {
     }
 
     @Test
+    void aTileDecodedBeforeARestartIsServedFromDiskCacheDir(@TempDir Path disk) throws Exception {
+        String tile = "/iip?FIF=grid.jp2&JTL=3,5";
+        byte[] first;
+        try (Http before = server("DISK_CACHE_DIR", disk.toString())) {
+            first = before.ok(tile);
+            assertEquals(1, engine(before).cache().stats().produced());
+            assertEquals(1, engine(before).cache().diskStats().writes());
+        }
+        try (Http after = server("DISK_CACHE_DIR", disk.toString())) {
+            after.ok("/iip?FIF=grid.jp2&OBJ=Max-size");         // the header read is not part of the count
+            long decoded = decodes(after);
+            assertArrayEquals(first, after.ok(tile));
+            assertEquals(decoded, decodes(after), "not decoded again");
+            OutputCache.Stats stats = engine(after).cache().stats();
+            assertEquals(0, stats.produced(), stats.toString());
+            assertEquals(1, stats.diskHits(), stats.toString());
+        }
+    }
+
+    @Test
     void maxImageCacheSizeZeroTurnsTheCacheOff() throws Exception {
         try (Http http = server("MAX_IMAGE_CACHE_SIZE", "0")) {
             String tile = "/iip?FIF=grid.jp2&JTL=3,4";

@@ -75,6 +75,18 @@ class SettingsTest {
     }
 
     @Test
+    void theDiskCacheIsOffUntilAFolderIsGivenThenHoldsAThousandMegabytes() {
+        Settings d = Settings.fromEnvironment(Map.of());
+        assertEquals("", d.diskCacheDir());
+        assertEquals(1000 * 1_024_000L, d.diskCacheBytes());
+        Settings s = env("DISK_CACHE_DIR", " /var/cache/vellum ", "DISK_CACHE_SIZE", "2.5");
+        assertEquals("/var/cache/vellum", s.diskCacheDir());
+        assertEquals(2_560_000L, s.diskCacheBytes(), "a float, in the same MB as the memory cache");
+        assertEquals(0, env("DISK_CACHE_SIZE", "-1").diskCacheBytes(), "0 or less turns it off");
+        assertEquals(1000 * 1_024_000L, env("DISK_CACHE_SIZE", "much").diskCacheBytes(), "unreadable: the default");
+    }
+
+    @Test
     void maxLayersDefaultMeansAllLayers() {
         Settings s = Settings.fromEnvironment(Map.of());
         assertEquals(0, s.layersFor(0, 8), "0 = every layer for the codec");
