@@ -39,7 +39,7 @@ final class ConfigurationSettings {
         NAMES.put("maxImageCacheSize", "MAX_IMAGE_CACHE_SIZE");
         NAMES.put("memcachedServers", "MEMCACHED_SERVERS");
         NAMES.put("levelCacheSize", "LEVEL_CACHE_SIZE");
-        NAMES.put("poolMaxNativeSize", "POOL_MAX_NATIVE_SIZE");
+        NAMES.put("memoryBudget", "MEMORY_BUDGET");
         NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
         NAMES.put("diskCacheDir", "DISK_CACHE_DIR");
         NAMES.put("diskCacheSize", "DISK_CACHE_SIZE");

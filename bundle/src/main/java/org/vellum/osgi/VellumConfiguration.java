@@ -92,9 +92,9 @@ public @interface VellumConfiguration {
             + "heap, 4-128 MB; 0 off")
     double levelCacheSize() default -1;
 
-    @AttributeDefinition(description = "POOL_MAX_NATIVE_SIZE: native memory in MB (of 1024000 bytes) the open decoders "
-            + "may hold, estimated, before the longest-idle are closed (a single-tile decoder keeps its whole codestream)")
-    double poolMaxNativeSize() default 512;
+    @AttributeDefinition(description = "MEMORY_BUDGET: memory in MB (of 1024000 bytes) that open decoders (native, "
+            + "estimated), whole decoded levels and cached images may hold together; the least valuable go first")
+    double memoryBudget() default 512;
 
     @AttributeDefinition(description = "DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be "
             + "shared by several nodes (local disk or NFS); only images anyone may see go there; empty for none",

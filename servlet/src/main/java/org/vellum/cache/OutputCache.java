@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.vellum.config.Settings;
 import org.vellum.image.ImageException;
+import org.vellum.memory.MemoryBudget;
 
 /**
  * Encoded images by the description of what produced them: first this node's memory (MAX_IMAGE_CACHE_SIZE, least
@@ -46,6 +47,7 @@ public final class OutputCache implements AutoCloseable {
     }
 
     private final ByteLru local;
+    private final MemoryBudget budget;
     private final DiskCache disk;
     private final Memcached shared;
     private final ConcurrentHashMap<String, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
@@ -62,9 +64,19 @@ public final class OutputCache implements AutoCloseable {
 
     /** @param disk null for no disk cache; closed with this cache */
     public OutputCache(long localBytes, DiskCache disk, Memcached shared) {
+        this(localBytes, disk, shared, MemoryBudget.unlimited());
+    }
+
+    /**
+     * @param budget the memory bound the images kept in memory share with decoders and whole levels: within
+     *               {@code localBytes}, those that save least per byte leave first when the budget is short
+     */
+    public OutputCache(long localBytes, DiskCache disk, Memcached shared, MemoryBudget budget) {
         this.local = localBytes > 0 ? new ByteLru(localBytes) : null;
         this.disk = disk;
         this.shared = shared;
+        this.budget = budget;
+        if (local != null) budget.register(local);
     }
 
     /**
@@ -72,9 +84,14 @@ public final class OutputCache implements AutoCloseable {
      * MEMCACHED_TIMEOUT.
      */
     public static OutputCache of(Settings settings) {
+        return of(settings, MemoryBudget.unlimited());
+    }
+
+    /** As {@link #of(Settings)}, keeping the images in memory within {@code budget} too. */
+    public static OutputCache of(Settings settings, MemoryBudget budget) {
         return new OutputCache(settings.imageCacheBytes(),
                 DiskCache.of(settings.diskCacheDir(), settings.diskCacheBytes()),
-                Memcached.of(settings.memcachedServers(), settings.memcachedTimeout()));
+                Memcached.of(settings.memcachedServers(), settings.memcachedTimeout()), budget);
     }
 
     /**
@@ -98,15 +115,16 @@ public final class OutputCache implements AutoCloseable {
         }
         try {
             // the request this one just missed may have stored it in between
+            long start = System.nanoTime();
             byte[] value = local == null ? null : local.get(key);
             if (value != null) {
                 localHits.incrementAndGet();
             } else if (shareable && disk != null && (value = disk.get(key)) != null) {
                 diskHits.incrementAndGet();
-                if (local != null) local.put(key, value);
+                keep(key, value, start);
             } else if (shareable && shared != null && (value = shared.get(key)) != null) {
                 sharedHits.incrementAndGet();
-                if (local != null) local.put(key, value);
+                keep(key, value, start);
                 mine.complete(value);
                 if (disk != null) disk.put(key, value);   // next time from the disk, without the network
                 return value;
@@ -117,7 +135,7 @@ public final class OutputCache implements AutoCloseable {
             }
             value = producer.produce();
             produced.incrementAndGet();
-            if (local != null) local.put(key, value);
+            keep(key, value, start);
             mine.complete(value);                         // the waiters need not wait for the disk or memcached
             if (shareable && disk != null) disk.put(key, value);
             if (shareable && shared != null) shared.set(key, value);
@@ -128,6 +146,13 @@ public final class OutputCache implements AutoCloseable {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    /** Keeps the image in memory, valued at what getting it took since {@code start}, and lets the budget weigh it. */
+    private void keep(String key, byte[] value, long start) {
+        if (local == null) return;
+        local.put(key, value, System.nanoTime() - start);
+        budget.fit();
     }
 
     private static byte[] await(CompletableFuture<byte[]> running) throws ImageException {
@@ -180,6 +205,7 @@ public final class OutputCache implements AutoCloseable {
 
     @Override
     public void close() {
+        if (local != null) budget.unregister(local);
         clear();
         if (disk != null) disk.close();
         if (shared != null) shared.close();

@@ -34,9 +34,9 @@ import java.util.Map;
  * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
  * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded resolution levels (up to 1 megapixel, 4 for
  *                           single-tile files), in the same MB; 0 turns it off (not an iipsrv setting)
- * @param poolMaxNativeSize  POOL_MAX_NATIVE_SIZE: native memory, in the same MB, the open decoders may hold (estimated)
- *                           before idle ones are closed; a single-tile decoder holds its whole codestream (not an
- *                           iipsrv setting)
+ * @param memoryBudget       MEMORY_BUDGET: memory, in the same MB, that open decoders (native, estimated), whole levels
+ *                           and cached images together may hold; the least valuable go first (not an iipsrv
+ *                           setting; POOL_MAX_NATIVE_SIZE, its earlier name, is read too)
  * @param diskCacheDir       DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be shared by
  *                           several nodes; empty (our default) for none (not an iipsrv setting)
  * @param diskCacheSize      DISK_CACHE_SIZE: the most the files in DISK_CACHE_DIR may hold, in the same MB; least
@@ -66,7 +66,7 @@ public record Settings(
         String memcachedServers,
         int memcachedTimeout,
         double levelCacheSize,
-        double poolMaxNativeSize,
+        double memoryBudget,
         String diskCacheDir,
         double diskCacheSize) {
 
@@ -111,7 +111,7 @@ public record Settings(
                 env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
                 Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)),
                 levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
-                Math.max(0, doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.poolMaxNativeSize)),
+                Math.max(0, doubleOf(env, "MEMORY_BUDGET", doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.memoryBudget))),
                 env.getOrDefault("DISK_CACHE_DIR", d.diskCacheDir).trim(),
                 Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)));
     }
@@ -136,7 +136,7 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize, poolMaxNativeSize, diskCacheDir, diskCacheSize);
+                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize);
     }
 
     /**
@@ -152,9 +152,9 @@ public record Settings(
         return v < 0 ? defaultLevelCacheSize() : v;
     }
 
-    /** POOL_MAX_NATIVE_SIZE in bytes. */
-    public long poolMaxNativeBytes() {
-        return (long) (poolMaxNativeSize * CACHE_MB);
+    /** MEMORY_BUDGET in bytes. */
+    public long memoryBudgetBytes() {
+        return (long) (memoryBudget * CACHE_MB);
     }
 
     /** LEVEL_CACHE_SIZE in bytes. */

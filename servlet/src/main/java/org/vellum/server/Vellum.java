@@ -51,10 +51,10 @@ public final class Vellum implements AutoCloseable {
 
     public Vellum(Settings settings, ImageResolver resolver) {
         this.settings = settings;
-        MemoryBudget budget = new MemoryBudget(settings.poolMaxNativeBytes());
+        MemoryBudget budget = new MemoryBudget(settings.memoryBudgetBytes());
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
                 Duration.ofSeconds(settings.poolIdleSeconds()), budget, Runtime.getRuntime().availableProcessors());
-        this.cache = OutputCache.of(settings);
+        this.cache = OutputCache.of(settings, budget);
         this.engine = new ImageEngine(settings, resolver, pool, cache, budget);
     }
 

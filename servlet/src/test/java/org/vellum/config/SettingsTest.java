@@ -58,10 +58,12 @@ class SettingsTest {
     }
 
     @Test
-    void decodersMayHold512MegabytesOfNativeMemoryUnlessTold() {
-        assertEquals(512 * 1_024_000L, Settings.fromEnvironment(Map.of()).poolMaxNativeBytes());
-        assertEquals(2 * 1_024_000L, env("POOL_MAX_NATIVE_SIZE", "2").poolMaxNativeBytes());
-        assertEquals(0, env("POOL_MAX_NATIVE_SIZE", "-1").poolMaxNativeBytes(), "0: no decoder stays open idle");
+    void investmentsMayHold512MegabytesTogetherUnlessTold() {
+        assertEquals(512 * 1_024_000L, Settings.fromEnvironment(Map.of()).memoryBudgetBytes());
+        assertEquals(2 * 1_024_000L, env("MEMORY_BUDGET", "2").memoryBudgetBytes());
+        assertEquals(3 * 1_024_000L, env("POOL_MAX_NATIVE_SIZE", "3").memoryBudgetBytes(), "its earlier name");
+        assertEquals(2 * 1_024_000L, env("MEMORY_BUDGET", "2", "POOL_MAX_NATIVE_SIZE", "3").memoryBudgetBytes());
+        assertEquals(0, env("MEMORY_BUDGET", "-1").memoryBudgetBytes(), "0: nothing stays open idle");
     }
 
     @Test

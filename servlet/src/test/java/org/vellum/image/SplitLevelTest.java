@@ -17,7 +17,7 @@ import org.vellum.testing.Http;
 
 /**
  * A single-tile level of more than 4 MP is decoded by one decoder per quarter, each reading only the packets near its
- * quarter, when four of them fit in a quarter of POOL_MAX_NATIVE_SIZE. The answers are byte for byte those of a server
+ * quarter, once the level is in demand and four of them fit in a quarter of MEMORY_BUDGET. The answers are byte for byte those of a server
  * whose budget is too small to split (one decoder for the level), including an area across the quarters' boundary.
  */
 class SplitLevelTest {
@@ -36,7 +36,7 @@ class SplitLevelTest {
     /** No output or level cache: every answer is decoded. 40 MB is below four quarter decoders times four. */
     private static Http server(String nativeMb) {
         Map<String, String> m = new HashMap<>(Map.of("FILESYSTEM_PREFIX", images.toString(), "MAX_IMAGE_CACHE_SIZE", "0",
-                "LEVEL_CACHE_SIZE", "0", "POOL_MAX_NATIVE_SIZE", nativeMb));
+                "LEVEL_CACHE_SIZE", "0", "MEMORY_BUDGET", nativeMb));
         return new Http(Settings.fromEnvironment(m));
     }
 
