@@ -337,7 +337,7 @@ echo "Many-images run $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$root" && git re
 echo "load average before $load_before, after $load_after (the machine may be shared: read the ratios, not the"
 echo "absolutes)."
 echo "Images: copies of one ${WIDTH}x${HEIGHT} single-tile file per encoder ($(for e in $ENCODERS; do
-  printf '%s %s MB ' "$e" "$(($(stat -c %s "$(master_of "$e")") / 1000000))"; done)), $geo (W H tile resolutions)."
+  printf '%s %s MB' "$e" "$(($(stat -c %s "$(master_of "$e")") / 1000000))"; done)), $geo (W H tile resolutions)."
 echo "iipsrv 1.1: $PROCESSES FastCGI processes behind nginx, MAX_IMAGE_CACHE_SIZE=0. Vellum: OSGi runtime, -Xmx$HEAP,"
 echo "JPEG by ${encoder:-?}, MAX_IMAGE_CACHE_SIZE=0${VELLUM_ENV:+, $VELLUM_ENV}. Quality 75, all layers."
 echo "Each server fresh per run, no warm-up, page cache $PAGE_CACHE; ${DURATION} s per run (sessions"
@@ -358,9 +358,9 @@ if [ -s "$results_sessions" ]; then
     "note: a run reached MAX_REQUESTS and stopped early; its req/s is understated."
 fi
 echo
-echo "Resources while loaded: peak RSS (iipsrv: sum of its FastCGI processes), bytes written (write_bytes) and how"
-echo "many of them were deleted before they reached the disk (cancelled_write_bytes)."
-awk '{ printf "  %-8s %-10s %-6s peak RSS %6.0f MB, wrote %8.1f MB (%8.1f MB deleted unwritten)%s%s\n", $1, $2, $3,
+echo "Resources while loaded: peak RSS (iipsrv: sum of its FastCGI processes), bytes written to files (write_bytes,"
+echo "temporary files included) and the part of them cancelled, deleted before writeback (cancelled_write_bytes)."
+awk '{ printf "  %-8s %-10s %-6s peak RSS %6.0f MB, wrote %8.1f MB (cancelled %6.1f MB)%s%s\n", $1, $2, $3,
          $4 / 1024, $5 / 1e6, $6 / 1e6, ($7 != "-" ? ", " $7 " sessions started" : ""),
          ($8 == "yes" ? ", DIED during the run" : "") }' "$resources"
 if awk '{ if ($10 + $11 > 0) bad = 1 } END { exit !bad }' "$results_many" "$results_sessions"; then
