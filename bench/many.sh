@@ -31,8 +31,9 @@
 # VELLUM_ENV="DISK_CACHE_DIR=@TMP@ DISK_CACHE_SIZE=2000"), WORK (bench/work, git-ignored), MAX_REQUESTS per wrk thread
 # (1000000, a safety bound).
 # Disk: each copy is about 18 MB, 200 copies 3.6 GB (checked against df before copying). Load goes to 127.0.0.1 only;
-# every process started here is stopped on exit. A run of the defaults takes about 10 minutes, plus making the image
-# and its copies on first use (about 3 minutes).
+# every process started here is stopped on exit. A run of the defaults takes about 7 minutes (6.5 measured on the
+# shared 2-core machine: 5 counts x 2 servers x 20 s, 2 x 60 s of sessions, each server's start), plus 2-3 minutes on
+# first use to draw and encode the image (about 1 minute of opj_compress) and copy it 200 times.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bench/common.sh"
@@ -336,8 +337,10 @@ echo
 echo "Many-images run $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$root" && git rev-parse --short HEAD), $(nproc) cores,"
 echo "load average before $load_before, after $load_after (the machine may be shared: read the ratios, not the"
 echo "absolutes)."
-echo "Images: copies of one ${WIDTH}x${HEIGHT} single-tile file per encoder ($(for e in $ENCODERS; do
-  printf '%s %s MB' "$e" "$(($(stat -c %s "$(master_of "$e")") / 1000000))"; done)), $geo (W H tile resolutions)."
+sizes=$(for e in $ENCODERS; do echo "$e $(($(stat -c %s "$(master_of "$e")") / 1000000)) MB"; done \
+  | paste -sd, | sed 's/,/, /g')
+echo "Images: copies of one ${WIDTH}x${HEIGHT} single-tile file per encoder ($sizes), served as $geo"
+echo "(W H tile resolutions)."
 echo "iipsrv 1.1: $PROCESSES FastCGI processes behind nginx, MAX_IMAGE_CACHE_SIZE=0. Vellum: OSGi runtime, -Xmx$HEAP,"
 echo "JPEG by ${encoder:-?}, MAX_IMAGE_CACHE_SIZE=0${VELLUM_ENV:+, $VELLUM_ENV}. Quality 75, all layers."
 echo "Each server fresh per run, no warm-up, page cache $PAGE_CACHE; ${DURATION} s per run (sessions"
