@@ -77,7 +77,7 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 512, "", 1000);
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -144,7 +144,8 @@ public record Settings(
      * single-tile image (9 MB) with a few more.
      */
     private static double defaultLevelCacheSize() {
-        return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 6 / CACHE_MB));
+        // levels live in direct memory, which the JVM bounds by the heap's size unless told otherwise
+        return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 2 / CACHE_MB));
     }
 
     /** Negative (the OSGi configuration's "unset"): the default. */

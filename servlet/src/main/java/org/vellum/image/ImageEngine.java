@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import org.vellum.source.ResolverException;
 public final class ImageEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
     private static final int INFO_CACHE_SIZE = 1000;
+    private static final long STATS_EVERY_NANOS = 10_000_000_000L;
 
     /** Outputs above this many pixels are made one at a time, so a few large exports cannot exhaust the heap. */
     private static final long LARGE_OUTPUT = 4L << 20;
@@ -48,6 +50,7 @@ public final class ImageEngine {
     private final DecoderPool pool;
     private final OutputCache cache;
     private final LevelCache levels;
+    private final AtomicLong lastStats = new AtomicLong(System.nanoTime());
     private final MemoryBudget budget;
     private final DecodePlanner planner;
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -157,8 +160,18 @@ public final class ImageEngine {
      * protocol's image output comes through here.
      */
     public byte[] produce(ImageRequest request) throws ImageException {
-        return cache.get(cacheDescription(request), !request.image().personal(),
+        byte[] out = cache.get(cacheDescription(request), !request.image().personal(),
                 () -> encode(render(request), request.format(), request.quality()));
+        logStatsNowAndThen();
+        return out;
+    }
+
+    /** At debug level, the engine's figures at most every {@link #STATS_EVERY_NANOS}. */
+    private void logStatsNowAndThen() {
+        if (!LOG.isDebugEnabled()) return;
+        long now = System.nanoTime();
+        long last = lastStats.get();
+        if (now - last >= STATS_EVERY_NANOS && lastStats.compareAndSet(last, now)) LOG.debug("{}", stats());
     }
 
     /** The request plus the settings that change the bytes of the same request, which nodes may not share. */
@@ -287,7 +300,7 @@ public final class ImageEngine {
         DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1, decodeBudget(info));
         if (plan.wholeLevel()) {
             LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan));
-            return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
+            if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         }
         return decodeArea(image, info, d, lx0, lx1, ly0, ly1, plan.key(), plan.keep());
     }
@@ -300,7 +313,8 @@ public final class ImageEngine {
             throws ImageException {
         int lw = info.levelWidth(d);
         int lh = info.levelHeight(d);
-        LevelCache.Level level = new LevelCache.Level(lw, lh, info.bands());
+        LevelCache.Level level = LevelCache.Level.allocate(lw, lh, info.bands());
+        if (level == null) return null; // no direct memory left for it now: decode the area alone
         int rows = (int) Math.max(1, Math.min(lh, LevelCache.BAND_PIXELS / lw));
         for (int y0 = 0; y0 < lh; y0 += rows) {
             int y1 = Math.min(lh, y0 + rows);

@@ -1,5 +1,6 @@
 package org.vellum.image;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,25 +33,44 @@ final class LevelCache {
     }
 
     /**
-     * A decoded level, {@code bands} bytes a pixel (grey, grey+alpha, RGB, RGBA), rows top to bottom.
-     * Grey levels keep one sample of the grey pixel (decoded grey pixels have equal red, green and blue).
+     * A decoded level, {@code bands} bytes a pixel (grey, grey+alpha, RGB, RGBA), rows top to bottom, outside the Java
+     * heap (a direct buffer, freed when the level is no longer reachable), so the levels kept compete with decoders
+     * for the memory budget, not with requests for the heap. Grey levels keep one sample of the grey pixel (decoded
+     * grey pixels have equal red, green and blue).
      */
     static final class Level {
         private final int width;
         private final int height;
         private final int bands;
-        private final byte[] samples;
+        private final ByteBuffer samples;
 
-        Level(int width, int height, int bands) {
-            if (bands < 1 || bands > 4) throw new IllegalArgumentException("bands " + bands);
+        private Level(int width, int height, int bands, ByteBuffer samples) {
             this.width = width;
             this.height = height;
             this.bands = bands;
-            this.samples = new byte[Math.multiplyExact(Math.multiplyExact(width, height), bands)];
+            this.samples = samples;
+        }
+
+        Level(int width, int height, int bands) {
+            this(width, height, bands, ByteBuffer.allocateDirect(size(width, height, bands)));
+        }
+
+        /** A level, or null when the JVM's direct memory (-XX:MaxDirectMemorySize) has no room for it now. */
+        static Level allocate(int width, int height, int bands) {
+            try {
+                return new Level(width, height, bands);
+            } catch (OutOfMemoryError e) {
+                return null;
+            }
+        }
+
+        private static int size(int width, int height, int bands) {
+            if (bands < 1 || bands > 4) throw new IllegalArgumentException("bands " + bands);
+            return Math.multiplyExact(Math.multiplyExact(width, height), bands);
         }
 
         long bytes() {
-            return samples.length;
+            return samples.capacity();
         }
 
         /** Stores {@code rows}, as wide as the level, from row y0 down. */
@@ -60,26 +80,31 @@ final class LevelCache {
                         + width + "x" + height);
             }
             int[] argb = rows.argb();
-            int o = y0 * width * bands;
-            for (int p : argb) {
-                switch (bands) {
-                    case 1 -> samples[o++] = (byte) (p >> 16);
-                    case 2 -> {
-                        samples[o++] = (byte) (p >> 16);
-                        samples[o++] = (byte) (p >>> 24);
-                    }
-                    case 3 -> {
-                        samples[o++] = (byte) (p >> 16);
-                        samples[o++] = (byte) (p >> 8);
-                        samples[o++] = (byte) p;
-                    }
-                    default -> {
-                        samples[o++] = (byte) (p >> 16);
-                        samples[o++] = (byte) (p >> 8);
-                        samples[o++] = (byte) p;
-                        samples[o++] = (byte) (p >>> 24);
+            byte[] row = new byte[width * bands];
+            for (int r = 0; r < rows.height(); r++) {
+                int o = 0;
+                for (int i = r * width, end = i + width; i < end; i++) {
+                    int p = argb[i];
+                    switch (bands) {
+                        case 1 -> row[o++] = (byte) (p >> 16);
+                        case 2 -> {
+                            row[o++] = (byte) (p >> 16);
+                            row[o++] = (byte) (p >>> 24);
+                        }
+                        case 3 -> {
+                            row[o++] = (byte) (p >> 16);
+                            row[o++] = (byte) (p >> 8);
+                            row[o++] = (byte) p;
+                        }
+                        default -> {
+                            row[o++] = (byte) (p >> 16);
+                            row[o++] = (byte) (p >> 8);
+                            row[o++] = (byte) p;
+                            row[o++] = (byte) (p >>> 24);
+                        }
                     }
                 }
+                samples.put((y0 + r) * width * bands, row);
             }
         }
 
@@ -89,24 +114,26 @@ final class LevelCache {
                 throw new IllegalArgumentException(w + "x" + h + "+" + x + "+" + y + " outside " + width + "x" + height);
             }
             int[] out = new int[Math.multiplyExact(w, h)];
+            byte[] row = new byte[w * bands];
             int k = 0;
-            for (int row = 0; row < h; row++) {
-                int i = ((y + row) * width + x) * bands;
+            for (int r = 0; r < h; r++) {
+                samples.get(((y + r) * width + x) * bands, row);
+                int i = 0;
                 for (int col = 0; col < w; col++) {
                     int a = 0xFF;
-                    int r;
+                    int red;
                     int g;
                     int b;
                     if (bands <= 2) {
-                        r = g = b = samples[i++] & 0xFF;
-                        if (bands == 2) a = samples[i++] & 0xFF;
+                        red = g = b = row[i++] & 0xFF;
+                        if (bands == 2) a = row[i++] & 0xFF;
                     } else {
-                        r = samples[i++] & 0xFF;
-                        g = samples[i++] & 0xFF;
-                        b = samples[i++] & 0xFF;
-                        if (bands == 4) a = samples[i++] & 0xFF;
+                        red = row[i++] & 0xFF;
+                        g = row[i++] & 0xFF;
+                        b = row[i++] & 0xFF;
+                        if (bands == 4) a = row[i++] & 0xFF;
                     }
-                    out[k++] = a << 24 | r << 16 | g << 8 | b;
+                    out[k++] = a << 24 | red << 16 | g << 8 | b;
                 }
             }
             return new Pixels(w, h, out, bands);
@@ -203,7 +230,7 @@ final class LevelCache {
         return e.level;
     }
 
-    /** The level under {@code key}, decoded by {@code decoder} if no one has it. */
+    /** The level under {@code key}, decoded by {@code decoder} if no one has it; null if the decoder made none. */
     Level get(String key, Decoder decoder) throws ImageException {
         Level p = peek(key);
         if (p != null) return p;
@@ -214,6 +241,7 @@ final class LevelCache {
                 if (p != null) return p;
                 long start = System.nanoTime();
                 p = decoder.decode();
+                if (p == null) return null;
                 store(key, p, System.nanoTime() - start);
             } finally {
                 decoding.remove(key, lock);

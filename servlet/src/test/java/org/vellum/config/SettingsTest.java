@@ -58,8 +58,8 @@ class SettingsTest {
     }
 
     @Test
-    void investmentsMayHold512MegabytesTogetherUnlessTold() {
-        assertEquals(512 * 1_024_000L, Settings.fromEnvironment(Map.of()).memoryBudgetBytes());
+    void investmentsMayHold320MegabytesTogetherUnlessTold() {
+        assertEquals(320 * 1_024_000L, Settings.fromEnvironment(Map.of()).memoryBudgetBytes());
         assertEquals(2 * 1_024_000L, env("MEMORY_BUDGET", "2").memoryBudgetBytes());
         assertEquals(3 * 1_024_000L, env("POOL_MAX_NATIVE_SIZE", "3").memoryBudgetBytes(), "its earlier name");
         assertEquals(2 * 1_024_000L, env("MEMORY_BUDGET", "2", "POOL_MAX_NATIVE_SIZE", "3").memoryBudgetBytes());

@@ -33,6 +33,11 @@ public final class Jp2Reader implements AutoCloseable {
     private static final int MAX_ICC = 16 << 20;
     /** What a codec that has read only the main header holds, about. */
     private static final long HEADER_BYTES = 64L << 10;
+    /**
+     * What a single-tile codec keeps of its last window besides codestream and structures (decoded code-blocks and
+     * buffers): 5 to 10 MB for 256-pixel windows at every level of an 8000x6000 RGB file, measured with mallinfo2.
+     */
+    private static final long DECODED_BYTES = 8L << 20;
     /** Below this a freed codec's memory is reused by the next one soon enough; trimming costs a few ms. */
     private static final long TRIM_AFTER_BYTES = 32L << 20;
 
@@ -223,9 +228,10 @@ public final class Jp2Reader implements AutoCloseable {
             originY + Math.min((long) region[1] + region[3], header.height())};
         FileChannel copy = null;
         try (ScratchFile cut = ScratchFile.create(jp2 ? ".jp2" : ".j2k")) {
-            if (!ResolutionCut.write(file, jp2, reduce, canvas, cut.path())) return new Session(reduce, file);
+            int shift = ResolutionCut.write(file, jp2, reduce, canvas, true, cut.path());
+            if (shift < 0) return new Session(reduce, file);
             copy = FileChannel.open(cut.path(), StandardOpenOption.WRITE);
-            Session s = new Session(reduce, cut.path());
+            Session s = new Session(reduce - shift, shift, cut.path());
             s.copy = copy;
             codestreamBytes = copy.size();
             copy = null;
@@ -251,16 +257,18 @@ public final class Jp2Reader implements AutoCloseable {
     }
 
     /**
-     * Native memory this reader holds, estimated: a single-tile codec that has decoded keeps the whole codestream
-     * and code-block structures for the whole tile (measured with 2.5.0: file size plus about 0.12 bytes per pixel and
-     * component, 41 MB for a 23 MB 8000x6000 file, 155 MB for a 92 MB 16000x12000 one); a tiled one keeps one tile,
-     * decoded as 32-bit samples, and its structures.
+     * Native memory this reader holds, estimated: a single-tile codec that has decoded keeps the codestream it read,
+     * code-block structures for the whole tile (about 0.12 bytes per pixel and component; a level copy's tile is the
+     * reduced image) and what it decoded last ({@link #DECODED_BYTES}); a tiled one keeps one tile, decoded as 32-bit
+     * samples, and its structures.
      */
     public synchronized long nativeBytes() {
         long nc = header.components();
         if (header.tilesX() * header.tilesY() == 1) {
             if (session == null || !session.decoded) return HEADER_BYTES; // the main header only, until a decode
-            return HEADER_BYTES + codestreamBytes + (long) header.width() * header.height() * nc / 8;
+            // a level copy's structures are those of the reduced image
+            return HEADER_BYTES + DECODED_BYTES + codestreamBytes
+                    + ((long) header.width() * header.height() * nc / 8 >> 2 * session.shift);
         }
         long tile = (long) header.tileWidth() * header.tileHeight() * nc;
         return tile * 4 + tile / 8 + codestreamBytes / ((long) header.tilesX() * header.tilesY());
@@ -361,14 +369,16 @@ public final class Jp2Reader implements AutoCloseable {
     }
 
     private void decodeArea(int ax0, int ay0, int ax1, int ay1, int reduce, Output out) throws OpenJpegException {
-        if (session.reduce != reduce) {
+        if (session.reduce + session.shift != reduce) {
             // Changing the reduce factor on a reused single-tile codec fails after a change or two: start afresh.
             closeSession();
             session = new Session(reduce, file);
             codestreamBytes = fileBytes;
         }
         session.sink.clearErrors();
-        if (lib.opj_set_decode_area(session.codec, session.image, ax0, ay0, ax1, ay1) == 0) {
+        int s = session.shift; // a level copy's reference grid is level s's
+        if (lib.opj_set_decode_area(session.codec, session.image, ceilDivPow2(ax0, s), ceilDivPow2(ay0, s),
+                ceilDivPow2(ax1, s), ceilDivPow2(ay1, s)) == 0) {
             throw session.failure("opj_set_decode_area");
         }
         session.decoded = true;
@@ -376,7 +386,7 @@ public final class Jp2Reader implements AutoCloseable {
             throw session.failure("opj_decode");
         }
         session.releaseCopy();
-        out.copyFrom(session.image, reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
+        out.copyFrom(session.image, session.reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
     }
 
     /**
@@ -562,7 +572,10 @@ public final class Jp2Reader implements AutoCloseable {
 
     /** Codec, stream, header image and message sink of one opj_read_header; freed together in {@link #close()}. */
     private final class Session implements AutoCloseable {
+        /** The codec's reduce factor. */
         final int reduce;
+        /** Levels the codestream it reads is already reduced by (a level copy, {@link ResolutionCut}), else 0. */
+        final int shift;
         final MessageSink sink;
         boolean decoded;
         Pointer codec;
@@ -586,9 +599,17 @@ public final class Jp2Reader implements AutoCloseable {
             copy = null;
         }
 
-        /** source: the file, or a cut copy of it ({@link ResolutionCut}); messages name the file. */
         Session(int reduce, Path source) throws OpenJpegException {
+            this(reduce, 0, source);
+        }
+
+        /**
+         * source: the file, or a cut copy of it ({@link ResolutionCut}), whose geometry is that of level
+         * {@code shift}; the session then decodes level reduce + shift. Messages name the file.
+         */
+        Session(int reduce, int shift, Path source) throws OpenJpegException {
             this.reduce = reduce;
+            this.shift = shift;
             this.sink = new MessageSink(file.toString());
             try {
                 codec = lib.opj_create_decompress(jp2 ? OpenJpegLibrary.OPJ_CODEC_JP2 : OpenJpegLibrary.OPJ_CODEC_J2K);

@@ -34,6 +34,7 @@ final class ResolutionCut {
     private static final int SIZ = 0xFF51;
     private static final int COD = 0xFF52;
     private static final int COC = 0xFF53;
+    private static final int QCD = 0xFF5C;
     private static final int TLM = 0xFF55;
     private static final int PLM = 0xFF57;
     private static final int PLT = 0xFF58;
@@ -83,16 +84,33 @@ final class ResolutionCut {
 
     /** As {@link #write(Path, boolean, int, long[])}, into {@code out}; false (and nothing written) where it returns null. */
     static boolean write(Path file, boolean jp2, int reduce, long[] region, Path out) throws IOException {
+        return write(file, jp2, reduce, region, false, out) >= 0;
+    }
+
+    /**
+     * As {@link #write(Path, boolean, int, long[], Path)}; with {@code asLevel}, when the main header allows it (only
+     * SIZ, COD, QCD, TLM and COM, no per-component overrides), the copy is the image at level {@code reduce} itself:
+     * SIZ, the JP2 header box's size, the decomposition count, precinct sizes and quantization step sizes are those of
+     * the reduced image, and the finer resolutions' packets are left out instead of emptied. The precinct and
+     * code-block partitions and every kept packet are then the file's, and a decoder at full resolution gives the
+     * pixels a decoder of the file gives at {@code reduce}; OpenJPEG sets up structures for the reduced image only.
+     *
+     * @return -1 where the one above returns false, else how many levels the copy's geometry is reduced by (0 or
+     *         {@code reduce})
+     */
+    static int write(Path file, boolean jp2, int reduce, long[] region, boolean asLevel, Path out) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             Plan plan;
             try {
-                plan = plan(in, jp2, reduce, region);
+                plan = plan(in, jp2, reduce, region, asLevel);
             } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-                return false; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
+                return -1; // a header shorter than its markers say: let OpenJPEG read (and judge) the whole file
             }
-            if (plan == null) return false;
+            if (plan == null) return -1;
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-                os.write(read(in, 0, (int) plan.boxesBefore));
+                byte[] boxes = read(in, 0, (int) plan.boxesBefore);
+                if (plan.shift > 0 && jp2 && !plan.level.patchImageHeader(boxes)) return -1;
+                os.write(boxes);
                 byte[] empty = plan.emptyPacket();
                 long tileData = plan.keptBytes() + plan.discarded() * empty.length;
                 long csLength = plan.mainHeader.length + 12 + 2 + tileData + 2;
@@ -107,7 +125,7 @@ final class ResolutionCut {
                 os.write(ByteBuffer.allocate(14).putShort((short) SOT).putShort((short) 10).putShort((short) 0)
                         .putInt((int) (12 + 2 + tileData)).put((byte) 0).put((byte) 1).putShort((short) SOD).array());
                 long offset = 0; // in the tile's packet data, all tile-parts in order
-                int n = plan.keep.length;
+                int n = plan.written;
                 for (int i = 0; i < n; ) {
                     int j = i;
                     long bytes = 0;
@@ -122,7 +140,7 @@ final class ResolutionCut {
                 }
                 os.write(new byte[] {(byte) 0xFF, (byte) 0xD9});
             }
-            return true;
+            return plan.shift;
         }
     }
 
@@ -133,16 +151,16 @@ final class ResolutionCut {
      * it one bit instead of a header, and (unlike a codestream that just ends) no warning per missing packet.
      */
     private record Plan(long boxesBefore, byte[] mainHeader, List<long[]> data, long[] lengths, boolean[] keep,
-                        boolean sop, boolean eph) {
+                        boolean sop, boolean eph, int written, int shift, Siz level) {
         long keptBytes() {
             long sum = 0;
-            for (int i = 0; i < keep.length; i++) if (keep[i]) sum += lengths[i];
+            for (int i = 0; i < written; i++) if (keep[i]) sum += lengths[i];
             return sum;
         }
 
         long discarded() {
             long count = 0;
-            for (boolean k : keep) if (!k) count++;
+            for (int i = 0; i < written; i++) if (!keep[i]) count++;
             return count;
         }
 
@@ -181,7 +199,8 @@ final class ResolutionCut {
         }
     }
 
-    private static Plan plan(FileChannel in, boolean jp2, int reduce, long[] region) throws IOException {
+    private static Plan plan(FileChannel in, boolean jp2, int reduce, long[] region, boolean asLevel)
+            throws IOException {
         long size = in.size();
         long boxStart = 0;
         long cs = 0;
@@ -218,6 +237,8 @@ final class ResolutionCut {
         main.write(0x4F);
         Siz siz = null;
         Cod cod = null;
+        byte[] qcd = null;
+        boolean levelable = asLevel && reduce > 0;
         while (true) {
             if (h.remaining() < 4) return null;
             int start = h.position();
@@ -233,10 +254,15 @@ final class ResolutionCut {
             switch (marker) {
                 case SIZ -> siz = Siz.of(segment);
                 case COD -> cod = Cod.of(segment);
+                case QCD -> {
+                    qcd = new byte[length - 2];
+                    segment.duplicate().get(qcd);
+                }
                 case COC, POC, PPM, PLM -> {
                     return null;
                 }
-                default -> { }
+                case TLM, COM -> { }
+                default -> levelable = false; // QCC, RGN, CAP...: not rewritten, so the copy keeps the file's geometry
             }
             if (marker != TLM) main.write(h.array(), start, length + 2);
         }
@@ -295,15 +321,28 @@ final class ResolutionCut {
         if (sum != total) return null;
         boolean[] keep = region == null ? keepResolutions(perResolution, cod.resolutions - reduce)
                 : siz.keepRegion(cod, cod.resolutions - reduce, region);
-        long[] lengthArray = new long[lengths.size()];
+        int prefix = 0;
+        for (int r = 0; r < cod.resolutions - reduce; r++) prefix += (int) perResolution[r];
+        byte[] levelHeader = levelable && qcd != null ? siz.levelHeader(cod, qcd, reduce, main.toByteArray()) : null;
+        if (levelHeader != null) {
+            return new Plan(jp2 ? boxStart : 0, levelHeader, data, lengthsOf(lengths), keep, cod.sop, cod.eph, prefix,
+                    reduce, siz.reduced(reduce));
+        }
+        long[] lengthArray = lengthsOf(lengths);
         int emptyLength = (cod.sop ? 6 : 0) + 1 + (cod.eph ? 2 : 0);
         boolean discards = false;
         for (int i = 0; i < lengthArray.length; i++) {
-            lengthArray[i] = lengths.get(i);
             discards |= !keep[i] && lengthArray[i] > emptyLength;
         }
         if (!discards) return null;
-        return new Plan(jp2 ? boxStart : 0, main.toByteArray(), data, lengthArray, keep, cod.sop, cod.eph);
+        return new Plan(jp2 ? boxStart : 0, main.toByteArray(), data, lengthArray, keep, cod.sop, cod.eph,
+                keep.length, 0, siz);
+    }
+
+    private static long[] lengthsOf(List<Long> lengths) {
+        long[] out = new long[lengths.size()];
+        for (int i = 0; i < out.length; i++) out[i] = lengths.get(i);
+        return out;
     }
 
     /** Resolution-first order: the packets of the first {@code resolutions} resolutions come first. */
@@ -345,6 +384,93 @@ final class ResolutionCut {
                 dy[c] = s.get() & 0xFF;
             }
             return new Siz(g, dx, dy);
+        }
+
+        /** The geometry of the image at level {@code d}: sizes and offsets divided by 2^d, rounded up; one tile. */
+        Siz reduced(int d) {
+            long xo = ceilDiv(g.xo(), 1L << d);
+            long yo = ceilDiv(g.yo(), 1L << d);
+            long xto = ceilDiv(g.xto(), 1L << d);
+            long yto = ceilDiv(g.yto(), 1L << d);
+            long xsiz = ceilDiv(g.xsiz(), 1L << d);
+            long ysiz = ceilDiv(g.ysiz(), 1L << d);
+            return new Siz(new SizSegment(xsiz, ysiz, xo, yo, xsiz - xto, ysiz - yto, xto, yto, g.csiz()), dx, dy);
+        }
+
+        /**
+         * The main header ({@code main}: SOC and the segments as copied) of the image at level {@code d}, or null if
+         * a segment is not as expected: SIZ reduced, COD with d fewer decompositions and precinct sizes, QCD with the
+         * step sizes of the remaining sub-bands. Derived quantization needs no change: its step size exponents depend
+         * on a sub-band's decomposition level counted from the image, which the cut changes for all alike.
+         */
+        byte[] levelHeader(Cod cod, byte[] qcd, int d, byte[] main) {
+            int levels = cod.resolutions - 1 - d;
+            if (levels < 0 || qcd.length < 1) return null;
+            int style = qcd[0] & 0x1F;
+            int bands = 1 + 3 * levels;
+            byte[] steps;
+            if (style == 1) {
+                steps = qcd;
+            } else if (style == 0 || style == 2) {
+                int each = style == 0 ? 1 : 2;
+                if (qcd.length != 1 + each * (1 + 3 * (cod.resolutions - 1))) return null;
+                steps = Arrays.copyOf(qcd, 1 + each * bands);
+            } else {
+                return null;
+            }
+            Siz level = reduced(d);
+            ByteBuffer in = ByteBuffer.wrap(main);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(main.length);
+            out.write(main, 0, 2); // SOC
+            in.position(2);
+            while (in.remaining() >= 4) {
+                int start = in.position();
+                int marker = in.getShort() & 0xFFFF;
+                int length = in.getShort() & 0xFFFF;
+                if (length < 2 || in.remaining() < length - 2) return null;
+                byte[] body = new byte[length - 2];
+                in.get(body);
+                switch (marker) {
+                    case SIZ -> {
+                        ByteBuffer b = ByteBuffer.wrap(body);
+                        b.position(2); // Rsiz
+                        SizSegment r = level.g;
+                        b.putInt((int) r.xsiz()).putInt((int) r.ysiz()).putInt((int) r.xo()).putInt((int) r.yo())
+                                .putInt((int) r.xt()).putInt((int) r.yt()).putInt((int) r.xto()).putInt((int) r.yto());
+                        segment(out, SIZ, body);
+                    }
+                    case COD -> {
+                        boolean precincts = (body[0] & 1) != 0;
+                        if (body.length != 10 + (precincts ? cod.resolutions : 0)) return null;
+                        byte[] b = Arrays.copyOf(body, 10 + (precincts ? levels + 1 : 0));
+                        b[5] = (byte) levels;
+                        segment(out, COD, b);
+                    }
+                    case QCD -> segment(out, QCD, steps);
+                    default -> out.write(main, start, length + 2);
+                }
+            }
+            return in.remaining() == 0 ? out.toByteArray() : null;
+        }
+
+        private static void segment(ByteArrayOutputStream out, int marker, byte[] body) {
+            out.write(marker >> 8);
+            out.write(marker);
+            out.write((body.length + 2) >> 8);
+            out.write(body.length + 2);
+            out.write(body, 0, body.length);
+        }
+
+        /** Sets the size in the JP2 header box (ihdr) among {@code boxes} to this image's; false if there is none. */
+        boolean patchImageHeader(byte[] boxes) {
+            for (int i = 4; i + 12 <= boxes.length; i++) {
+                if (boxes[i] == 'i' && boxes[i + 1] == 'h' && boxes[i + 2] == 'd' && boxes[i + 3] == 'r'
+                        && ByteBuffer.wrap(boxes, i - 4, 4).getInt() == 22) {
+                    ByteBuffer.wrap(boxes, i + 4, 8).putInt((int) (g.ysiz() - g.yo())).putInt((int) (g.xsiz() - g.xo()));
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean sameGridForAllComponents() {
