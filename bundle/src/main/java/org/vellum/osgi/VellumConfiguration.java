@@ -87,14 +87,14 @@ public @interface VellumConfiguration {
     @AttributeDefinition(description = "MEMCACHED_TIMEOUT: seconds an image stays in memcached")
     int memcachedTimeout() default 86400;
 
-    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory in MB (of 1024000 bytes) for whole decoded "
-            + "resolution levels (up to 1 megapixel each, 4 for single-tile files), cut into tiles; -1: a sixth of the "
-            + "heap, 4-128 MB; 0 off")
+    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory outside the heap in MB (of 1024000 bytes) for whole "
+            + "decoded resolution levels being viewed (up to 1 megapixel each, 4 for single-tile files), within "
+            + "MEMORY_BUDGET; -1: half the heap's size, 4-128 MB; 0 off")
     double levelCacheSize() default -1;
 
     @AttributeDefinition(description = "MEMORY_BUDGET: memory in MB (of 1024000 bytes) that open decoders (native, "
             + "estimated), whole decoded levels and cached images may hold together; the least valuable go first")
-    double memoryBudget() default 512;
+    double memoryBudget() default 320;
 
     @AttributeDefinition(description = "DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be "
             + "shared by several nodes (local disk or NFS); only images anyone may see go there; empty for none",
