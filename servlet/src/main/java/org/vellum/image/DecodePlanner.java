@@ -39,14 +39,25 @@ final class DecodePlanner {
     /** Images and levels whose demand is remembered; the least asked for are forgotten beyond this. */
     private static final int REMEMBERED = 20_000;
 
+    /** Whether the whole level is decoded and kept ({@link LevelCache}). */
+    enum Whole {
+        /** no */
+        NO,
+        /** now, by this request, which covers about the whole level anyway; its area is then cut from it */
+        NOW,
+        /** on the level cache's thread, while this request decodes its own area as planned */
+        BACKGROUND
+    }
+
     /**
      * How one area is decoded.
      *
-     * @param key        the decoder to use
-     * @param keep       keep the decoder open afterwards
-     * @param wholeLevel decode the whole level and keep it ({@link LevelCache}), then cut the area from it
+     * @param key   the decoder to use (for {@link Whole#NOW}: the level's)
+     * @param keep  keep the decoder open afterwards
+     * @param whole whether the level is decoded whole
+     * @param level the decoder for decoding the level whole, when it is
      */
-    record Plan(DecoderKey key, boolean keep, boolean wholeLevel) {
+    record Plan(DecoderKey key, boolean keep, Whole whole, DecoderKey level) {
     }
 
     /**
@@ -82,18 +93,23 @@ final class DecodePlanner {
         long area = Math.max(1L, (long) (lx1 - lx0) * (ly1 - ly0));
         // the n-th request in a row counts as n even though the earlier ones have decayed a little
         double asked = demandOf(levelKey(image, d, layers)).use() + 0.5;
+        Whole whole = Whole.NO;
+        DecoderKey levelDecoder = info.singleTile() ? new DecoderKey(image.path(), layers, d, null, true)
+                : new DecoderKey(image.path(), layers);
         if (levels.keeps(levelPixels, info.bands(), info.singleTile()) && levelPixels <= areaBudget
                 && asked >= wholeLevelAt(levelPixels, area)) {
             wholeLevels.incrementAndGet();
-            DecoderKey key = info.singleTile() ? new DecoderKey(image.path(), layers, d, null, true)
-                    : new DecoderKey(image.path(), layers);
-            return log(image, d, asked, new Plan(key, !info.singleTile() && keepTiled(image), true));
+            if (levelPixels <= Math.max(area, 256L * 256)) {
+                return log(image, d, asked, new Plan(levelDecoder, !info.singleTile() && keepTiled(image),
+                        Whole.NOW, levelDecoder));
+            }
+            whole = Whole.BACKGROUND;
         }
         if (!info.singleTile()) {
             // a tiled file's decoder serves every level; it holds one tile, so keeping it is cheap
             boolean keep = keepTiled(image);
             (keep ? kept : windows).incrementAndGet();
-            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers), keep, false));
+            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers), keep, whole, levelDecoder));
         }
         if (asked < KEEP_AT) {
             windows.incrementAndGet();
@@ -101,16 +117,19 @@ final class DecodePlanner {
                     (int) Math.min(info.height() - 1L, (long) ly0 << d),
                     (int) Math.max(1, Math.min(info.width(), (long) lx1 << d) - ((long) lx0 << d)),
                     (int) Math.max(1, Math.min(info.height(), (long) ly1 << d) - ((long) ly0 << d)));
-            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window, true), false, false));
+            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window, true), false, whole,
+                    levelDecoder));
         }
         DecoderKey.Region quarter = asked >= SPLIT_AT ? quarterOf(image, info, d, lx0, lx1, ly0, ly1) : null;
         (quarter != null ? split : kept).incrementAndGet();
-        return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, quarter, true), true, false));
+        return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, quarter, true), true, whole,
+                levelDecoder));
     }
 
     /**
-     * The request (n-th in a row) from which a level is decoded whole: at once when the area is about the whole level (it costs the
-     * same), else once {@link #WHOLE_LEVEL_SHARE} of the requests that cover it have come, and never on a first one.
+     * The request (n-th in a row) from which a level is decoded whole: at once when the area is about the whole level
+     * (it costs the same), else once {@link #WHOLE_LEVEL_SHARE} of the requests that cover it have come, and never on
+     * a first one; then in the background, so that no request waits for it.
      */
     static int wholeLevelAt(long levelPixels, long area) {
         long request = Math.max(area, 256L * 256);
@@ -124,9 +143,10 @@ final class DecodePlanner {
 
     private static Plan log(ResolvedImage image, int d, double asked, Plan plan) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} reduce {} (demand {}): {}", image.path().getFileName(), d, String.format("%.1f", asked),
-                    plan.wholeLevel() ? "whole level" : plan.keep() ? "kept decoder"
-                            + (plan.key().region() == null ? "" : " of " + plan.key().region()) : "window");
+            LOG.debug("{} reduce {} (demand {}): {}{}", image.path().getFileName(), d, String.format("%.1f", asked),
+                    plan.whole() == Whole.NOW ? "whole level" : plan.keep() ? "kept decoder"
+                            + (plan.key().region() == null ? "" : " of " + plan.key().region()) : "window",
+                    plan.whole() == Whole.BACKGROUND ? ", whole level in the background" : "");
         }
         return plan;
     }

@@ -92,7 +92,12 @@ public final class ImageEngine {
                 new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split()), cache.stats());
     }
 
-    /** Leaves the memory budget; the pool and the cache are closed by their owner. */
+    /** Waits until the whole levels being decoded in the background are kept; false on timeout (tests). */
+    public boolean awaitInvestments(long timeout, TimeUnit unit) throws InterruptedException {
+        return levels.awaitBackground(timeout, unit);
+    }
+
+    /** Stops the level decodes under way and leaves the memory budget; the pool and the cache are closed by their owner. */
     public void close() {
         levels.close();
     }
@@ -298,18 +303,20 @@ public final class ImageEngine {
         LevelCache.Level kept = levels.peek(levelKey);
         if (kept != null) return kept.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1, decodeBudget(info));
-        if (plan.wholeLevel()) {
-            LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan));
+        if (plan.whole() == DecodePlanner.Whole.NOW) {
+            LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan.level(), plan.keep()));
             if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
+        } else if (plan.whole() == DecodePlanner.Whole.BACKGROUND) {
+            levels.decodeInBackground(levelKey, () -> decodeWholeLevel(image, info, d, plan.level(), false));
         }
         return decodeArea(image, info, d, lx0, lx1, ly0, ly1, plan.key(), plan.keep());
     }
 
     /**
-     * Level d whole, decoded in bands of about {@link LevelCache#BAND_PIXELS} with the plan's decoder, which is kept
-     * between the bands and after the last one only if the plan says so: every tile of the level is cut from it now.
+     * Level d whole, decoded in bands of about {@link LevelCache#BAND_PIXELS} with {@code key}'s decoder, which is
+     * kept between the bands and after the last one only if {@code keep}: every tile of the level is cut from it now.
      */
-    private LevelCache.Level decodeWholeLevel(ResolvedImage image, ImageInfo info, int d, DecodePlanner.Plan plan)
+    private LevelCache.Level decodeWholeLevel(ResolvedImage image, ImageInfo info, int d, DecoderKey key, boolean keep)
             throws ImageException {
         int lw = info.levelWidth(d);
         int lh = info.levelHeight(d);
@@ -318,7 +325,7 @@ public final class ImageEngine {
         int rows = (int) Math.max(1, Math.min(lh, LevelCache.BAND_PIXELS / lw));
         for (int y0 = 0; y0 < lh; y0 += rows) {
             int y1 = Math.min(lh, y0 + rows);
-            level.put(decodeArea(image, info, d, 0, lw, y0, y1, plan.key(), y1 < lh || plan.keep()), y0);
+            level.put(decodeArea(image, info, d, 0, lw, y0, y1, key, y1 < lh || keep), y0);
         }
         return level;
     }

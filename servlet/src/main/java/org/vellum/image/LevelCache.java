@@ -4,6 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.vellum.memory.Demand;
 import org.vellum.memory.MemoryBudget;
@@ -16,6 +23,9 @@ import org.vellum.memory.MemoryBudget;
  * requests for a level wait for one decode.
  */
 final class LevelCache {
+    private static final Logger LOG = LoggerFactory.getLogger(LevelCache.class);
+    private static final int QUEUED_AT_MOST = 64;
+
     /** A level is kept only if it takes at most this share of the cache, so a few levels always fit. */
     private static final int LEVELS_AT_LEAST = 4;
 
@@ -160,6 +170,14 @@ final class LevelCache {
     private final MemoryBudget budget;
     private final HashMap<String, Entry> levels = new HashMap<>();
     private final ConcurrentHashMap<String, Object> decoding = new ConcurrentHashMap<>();
+    /** One thread for whole-level decodes, ended when idle, without a context class loader (nothing to pin). */
+    private final ThreadPoolExecutor background = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(QUEUED_AT_MOST), r -> {
+                Thread t = new Thread(r, "vellum-levels");
+                t.setDaemon(true);
+                t.setContextClassLoader(null);
+                return t;
+            });
     private final MemoryBudget.Holder holder = new MemoryBudget.Holder() {
         @Override
         public long bytes() {
@@ -203,11 +221,18 @@ final class LevelCache {
     LevelCache(long capacityBytes, MemoryBudget budget) {
         this.capacity = capacityBytes;
         this.budget = budget;
+        background.allowCoreThreadTimeOut(true);
         budget.register(holder);
     }
 
     /** Leaves the shared budget (the engine is closing). */
     void close() {
+        background.shutdownNow();
+        try {
+            if (!background.awaitTermination(30, TimeUnit.SECONDS)) LOG.warn("a level decode still runs 30 s after close");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         budget.unregister(holder);
         synchronized (this) {
             levels.clear();
@@ -228,6 +253,36 @@ final class LevelCache {
         hits++;
         e.demand.use();
         return e.level;
+    }
+
+    /**
+     * Decodes the level under {@code key} on the cache's own thread, unless it is kept or being decoded already, so
+     * that no request waits for the investment: the requests meanwhile decode their own areas. Levels queued beyond
+     * {@link #QUEUED_AT_MOST} are not decoded (a later request asks again).
+     */
+    void decodeInBackground(String key, Decoder decoder) {
+        if (peek(key) != null || decoding.containsKey(key)) return;
+        try {
+            background.execute(() -> {
+                try {
+                    get(key, decoder);
+                } catch (ImageException | RuntimeException e) {
+                    LOG.debug("decoding level {} whole failed: {}", key, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // queue full or closing: the level stays undecoded for now
+        }
+    }
+
+    /** Waits until the levels queued for decoding are kept (tests). */
+    boolean awaitBackground(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (background.getActiveCount() > 0 || !background.getQueue().isEmpty()) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     /** The level under {@code key}, decoded by {@code decoder} if no one has it; null if the decoder made none. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,7 @@ class DecodePlannerTest {
             for (int r = 0; r <= FULL; r++) {
                 for (int t = 0; t < 12; t++) http.ok(tile("single.jp2", r, t));
             }
+            assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
             EngineStats s = stats(http);
             assertTrue(s.plans().kept() > 0, "decoders kept: " + s.plans());
             assertTrue(s.plans().wholeLevels() >= 3, "the small levels decoded whole: " + s.plans());
@@ -113,6 +115,7 @@ class DecodePlannerTest {
                 int image = random.nextInt(12);
                 int r = random.nextInt(FULL + 1);
                 http.ok(tile("many/m" + image + ".jp2", r, random.nextInt(TILES[r])));
+                assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
                 long used = stats(http).budget().used();
                 assertTrue(used <= limit, "request " + n + ": " + used + " bytes held, budget " + limit);
             }

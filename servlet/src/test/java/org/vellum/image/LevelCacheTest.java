@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,9 +76,13 @@ class LevelCacheTest {
                         new String(http.ok("/iip?FIF=" + file + "&OBJ=Resolution-number")).trim());
                 // the header read is not part of the count
                 long before = decodes(http);
-                for (String tile : tilesOf(file, HALF, 12)) http.ok(tile);
-                assertEquals(before + alone + 1, decodes(http),
-                        file + ": 12 tiles of a 1000x750 level, two decoded alone, then one decode of the level");
+                List<String> tiles = tilesOf(file, HALF, 12);
+                for (String tile : tiles.subList(0, alone + 1)) http.ok(tile);
+                assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
+                assertEquals(before + alone + 2, decodes(http),
+                        file + ": three tiles decoded alone, the third starting one decode of the level beside it");
+                for (String tile : tiles.subList(alone + 1, 12)) http.ok(tile);
+                assertEquals(before + alone + 2, decodes(http), file + ": the other nine cut from the level");
                 long[] stats = http.server().vellum().engine().levelCacheStats();
                 assertEquals(1, stats[0], "one level kept");
                 assertEquals(1000L * 750 * 3, stats[1], "its bytes: one per band and pixel");
@@ -166,7 +171,7 @@ class LevelCacheTest {
     }
 
     @Test
-    void aSingleTileLevelOfUpToFourMegapixelsIsDecodedWholeInBandsAndItsDecoderClosed() throws Exception {
+    void aSingleTileLevelOfUpToFourMegapixelsIsDecodedWholeInBands() throws Exception {
         // the full 2000x1500 level (3 MP, 9 MB) fits a quarter of 40 MB; bands of a megapixel are 524 rows: 3 decodes
         try (Http http = server("LEVEL_CACHE_SIZE", "40", "MAX_DECODE_PIXELS", "4194304");
              Http direct = server("LEVEL_CACHE_SIZE", "0")) {
@@ -175,16 +180,17 @@ class LevelCacheTest {
             long closedBefore = http.server().vellum().engine().pool().stats().destroyed();
             List<String> tiles = tilesOf("single.jp2", FULL, 48);
             List<byte[]> cut = new ArrayList<>();
-            for (String tile : tiles) cut.add(http.ok(tile));
             int alone = tilesBeforeWhole(2000 * 1500);
-            assertEquals(before + alone + 3, decodes(http),
-                    "48 tiles of the 2000x1500 level: " + alone + " decoded alone, then the level in three bands");
+            for (String tile : tiles.subList(0, alone + 1)) cut.add(http.ok(tile));
+            assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
+            for (String tile : tiles.subList(alone + 1, tiles.size())) cut.add(http.ok(tile));
+            assertEquals(before + alone + 1 + 3, decodes(http),
+                    "48 tiles of the 2000x1500 level: " + (alone + 1) + " decoded alone, the level in three bands");
             long[] stats = http.server().vellum().engine().levelCacheStats();
             assertEquals(1, stats[0]);
             assertEquals(2000L * 1500 * 3, stats[1]);
-            assertEquals(closedBefore + 2, http.server().vellum().engine().pool().stats().destroyed(),
-                    "the first tile's own decoder, then the level's once the level is kept");
-            assertEquals(0, http.server().vellum().engine().pool().stats().idle());
+            assertTrue(http.server().vellum().engine().pool().stats().destroyed() >= closedBefore + 2,
+                    "the first tile's own decoder, and the level's once the level is kept, are closed");
             // tiles 16-23 (rows 512-767) cross the first band's end at row 524
             for (int n = 0; n < tiles.size(); n++) assertArrayEquals(direct.ok(tiles.get(n)), cut.get(n), tiles.get(n));
             // the same level of the tiled file is decoded tile by tile

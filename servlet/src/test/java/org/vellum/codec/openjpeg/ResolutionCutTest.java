@@ -152,6 +152,78 @@ class ResolutionCutTest {
                 single.withLossless(true).withJp2(false)));
     }
 
+    /** Writes {@code img} as a PPM for opj_compress. */
+    private static Path ppm(Path file, BufferedImage img) throws Exception {
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            out.write(("P6\n" + img.getWidth() + " " + img.getHeight() + "\n255\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    int rgb = img.getRGB(x, y);
+                    out.write(rgb >> 16);
+                    out.write(rgb >> 8);
+                    out.write(rgb);
+                }
+            }
+        }
+        return file;
+    }
+
+    private static Path opjCompress(Path dir, Path ppm, String name, String... options) throws Exception {
+        Path file = dir.resolve(name);
+        List<String> command = new java.util.ArrayList<>(List.of("opj_compress", "-i", ppm.toString(), "-o",
+                file.toString()));
+        command.addAll(List.of(options));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("opj.log").toFile())
+                .start();
+        assertEquals(0, p.waitFor(), Files.readString(dir.resolve("opj.log")));
+        return file;
+    }
+
+    /**
+     * The copy for a reduced level is the image at that level: its own size and fewer decompositions, decoded at full
+     * resolution to the pixels of the file at that level, in Kakadu's archive profile as opj_compress writes it (RPCL,
+     * SOP, PLT, TLM, a tile-part per resolution; reversible, so no quantization steps) and irreversibly (a step per
+     * sub-band), and in our encoder's own files.
+     */
+    @Test
+    void theCopyForAReducedLevelIsThatLevelsImage() throws Exception {
+        Path source = ppm(dir.resolve("level.ppm"), Fixtures.texturedGrid(1537, 1101));
+        String[] kakadu = {"-r", "96,48,24,12,8", "-n", "6", "-c", "[256,256],[256,256],[128,128]", "-b", "64,64",
+            "-p", "RPCL", "-SOP", "-PLT", "-TLM", "-TP", "R"};
+        List<Path> files = List.of(opjCompress(dir, source, "kakadu.jp2", kakadu),
+                opjCompress(dir, source, "kakadu-97.jp2", concat(kakadu, "-I")),
+                Fixtures.write(dir, "ours.jp2", Fixtures.texturedGrid(1537, 1101),
+                        Jp2EncodeOptions.archive().withTileSize(0).withLevels(5)));
+        for (Path file : files) {
+            try (Jp2Reader whole = Jp2Reader.open(file, 0)) {
+                int w = whole.header().width();
+                int h = whole.header().height();
+                for (int reduce = 1; reduce < whole.header().resolutions(); reduce++) {
+                    Path copy = dir.resolve("level-" + reduce + "-" + file.getFileName());
+                    assertEquals(reduce, ResolutionCut.write(file, true, reduce, null, true, copy), file + " " + reduce);
+                    try (Jp2Reader level = Jp2Reader.open(copy, 0)) {
+                        assertEquals((w + (1 << reduce) - 1) >> reduce, level.header().width());
+                        assertEquals((h + (1 << reduce) - 1) >> reduce, level.header().height());
+                        assertEquals(whole.header().resolutions() - reduce, level.header().resolutions());
+                        Raster expected = whole.decode(0, 0, w, h, reduce);
+                        Raster actual = level.decode(0, 0, level.header().width(), level.header().height(), 0);
+                        for (int c = 0; c < expected.planes().length; c++) {
+                            assertArrayEquals(expected.planes()[c], actual.planes()[c],
+                                    file.getFileName() + " reduce " + reduce + " component " + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** RLCP orders a resolution's packets layer by layer; OpenJPEG's own encoder writes it, with SOP, EPH and PLT. */
     @Test
     void aResolutionLayerFirstFileIsCutByRegionToo() throws Exception {
