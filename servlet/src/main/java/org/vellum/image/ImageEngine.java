@@ -307,7 +307,14 @@ public final class ImageEngine {
             LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan.level(), plan.keep()));
             if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         } else if (plan.whole() == DecodePlanner.Whole.BACKGROUND) {
-            levels.decodeInBackground(levelKey, () -> decodeWholeLevel(image, info, d, plan.level(), false));
+            LevelCache.Decoder whole = () -> decodeWholeLevel(image, info, d, plan.level(), false);
+            if (levels.decoding(levelKey)) {
+                // another request started it: waiting costs less than decoding the same area again beside it
+                LevelCache.Level level = levels.get(levelKey, whole);
+                if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
+            } else {
+                levels.decodeInBackground(levelKey, whole);
+            }
         }
         return decodeArea(image, info, d, lx0, lx1, ly0, ly1, plan.key(), plan.keep());
     }

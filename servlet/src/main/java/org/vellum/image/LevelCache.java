@@ -275,6 +275,11 @@ final class LevelCache {
         }
     }
 
+    /** True while the level under {@code key} is being decoded. */
+    boolean decoding(String key) {
+        return decoding.containsKey(key);
+    }
+
     /** Waits until the levels queued for decoding are kept (tests). */
     boolean awaitBackground(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);

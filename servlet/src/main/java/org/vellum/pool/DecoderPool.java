@@ -72,6 +72,12 @@ public final class DecoderPool implements AutoCloseable {
     private final MemoryBudget.Holder holder = new Holder();
     /** What each key's decoders cost to set up again, and how much they are asked for; the budget weighs these. */
     private final ConcurrentHashMap<DecoderKey, KeyUse> uses = new ConcurrentHashMap<>();
+    private final Map<DecoderKey, Demand> levelDemands = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DecoderKey, Demand> eldest) {
+            return size() > 4096;
+        }
+    };
     /** Native bytes of idle decoders whose closing has been handed to a pool thread. */
     private final AtomicLong closing = new AtomicLong();
     private final ThreadPoolExecutor natives;
@@ -252,7 +258,7 @@ public final class DecoderPool implements AutoCloseable {
     }
 
     private <T> T decodeHere(DecoderKey key, DecoderWork<T> work, boolean keep) throws OpenJpegException {
-        KeyUse use = uses.computeIfAbsent(key, k -> new KeyUse());
+        KeyUse use = uses.computeIfAbsent(key, k -> new KeyUse(levelDemand(k)));
         use.demand.use();
         Decoder decoder = borrow(key);
         boolean healthy = false;
@@ -282,11 +288,27 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    /** A key's decoders as the budget sees them: set-up cost, native bytes each, demand. */
+    /**
+     * A key's decoders as the budget sees them: set-up cost, native bytes each, and the demand for their level (all
+     * keys of one file, layer count and level share it, so that the decoders just opened for a level being viewed,
+     * such as its quarters', are worth what the level is).
+     */
     private static final class KeyUse {
-        final Demand demand = new Demand();
+        final Demand demand;
         volatile long setUpNanos;
         volatile long bytes;
+
+        KeyUse(Demand demand) {
+            this.demand = demand;
+        }
+    }
+
+    /** The demand for the level of {@code key}'s decoders, remembered for the most recently used levels. */
+    private Demand levelDemand(DecoderKey key) {
+        DecoderKey level = new DecoderKey(key.path(), key.layers(), key.reduce(), null, true);
+        synchronized (levelDemands) {
+            return levelDemands.computeIfAbsent(level, k -> new Demand());
+        }
     }
 
     /** The pool's side of the memory budget: its open decoders' bytes, and its idle ones as investments. */
