@@ -83,7 +83,7 @@ final class ByteLru implements MemoryBudget.Holder {
         int seen = 0;
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry v = e.getValue();
-            double perByte = v.demand.now() * v.makeMs / cost(v.value);
+            double perByte = v.demand.weight() * v.makeMs / cost(v.value);
             if (perByte < value) {
                 value = perByte;
                 least = e.getKey();

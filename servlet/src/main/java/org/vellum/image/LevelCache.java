@@ -162,7 +162,7 @@ final class LevelCache {
         }
 
         double valuePerByte() {
-            return demand.now() * (decodeNanos / 1e6) / Math.max(1, level.bytes());
+            return demand.weight() * (decodeNanos / 1e6) / Math.max(1, level.bytes());
         }
     }
 

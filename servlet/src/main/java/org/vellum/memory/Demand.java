@@ -7,6 +7,8 @@ package org.vellum.memory;
 public final class Demand {
     /** Long enough to span a viewer's pauses between zooms, short enough that yesterday's image is forgotten. */
     public static final long HALF_LIFE_NANOS = 60_000_000_000L;
+    /** See {@link #weight()}. */
+    public static final double SATURATION = 8;
 
     private double count;
     private long at = System.nanoTime();
@@ -16,6 +18,15 @@ public final class Demand {
         count = decayed(System.nanoTime()) + 1;
         at = System.nanoTime();
         return count;
+    }
+
+    /**
+     * The count as of now, at most {@link #SATURATION}: what weighs an investment. Past a few recent requests, more of
+     * them do not make it likelier to be needed again before it would be made anew, so recency then decides, and a
+     * file that was busy minutes ago does not outweigh the one being viewed now.
+     */
+    public double weight() {
+        return Math.min(SATURATION, now());
     }
 
     /** The count as of now. */

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * One bound on the memory that every investment together holds: open decoders (native), whole decoded levels and
  * encoded images (heap). When they hold more than the limit, the investment that saves the least per byte is given
  * up first, whichever holder it belongs to: its value is what making it again would cost (measured) times how much
- * it is being asked for ({@link Demand}), divided by its bytes.
+ * it is being asked for ({@link Demand#weight()}), divided by its bytes.
  */
 public final class MemoryBudget {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryBudget.class);

@@ -59,10 +59,10 @@ public final class DecoderPool implements AutoCloseable {
     private final AtomicLong invalidated = new AtomicLong();
     private final AtomicLong nativeBytes = new AtomicLong();
     private final ConcurrentHashMap<Object, Turns> turns = new ConcurrentHashMap<>();
-    /** Native bytes of the largest decoder of each recently opened file, to size its turns before the next borrow. */
-    private final Map<Path, Long> decoderBytes = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    /** Native bytes of the largest decoder of each recently used level, to size its turns before the next borrow. */
+    private final Map<DecoderKey, Long> decoderBytes = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<DecoderKey, Long> eldest) {
             return size() > 1024;
         }
     });
@@ -305,9 +305,8 @@ public final class DecoderPool implements AutoCloseable {
 
     /** The demand for the level of {@code key}'s decoders, remembered for the most recently used levels. */
     private Demand levelDemand(DecoderKey key) {
-        DecoderKey level = new DecoderKey(key.path(), key.layers(), key.reduce(), null, true);
         synchronized (levelDemands) {
-            return levelDemands.computeIfAbsent(level, k -> new Demand());
+            return levelDemands.computeIfAbsent(levelOf(key), k -> new Demand());
         }
     }
 
@@ -325,7 +324,7 @@ public final class DecoderPool implements AutoCloseable {
             for (Map.Entry<DecoderKey, KeyUse> e : uses.entrySet()) {
                 KeyUse u = e.getValue();
                 if (pool.getNumIdle(e.getKey()) == 0 || u.bytes <= 0) continue;
-                double v = u.demand.now() * (u.setUpNanos / 1e6) / u.bytes;
+                double v = u.demand.weight() * (u.setUpNanos / 1e6) / u.bytes;
                 if (v < value) {
                     value = v;
                     least = e.getKey();
@@ -422,25 +421,28 @@ public final class DecoderPool implements AutoCloseable {
         }
     }
 
-    /** How many decoders of the file may be in use at once. */
+    /** How many decoders of the file may be in use at once, whatever their level. */
     private int turnsFor(Path file) {
-        Long bytes = decoderBytes.get(file);
-        if (bytes == null || bytes <= 0 || maxNativeBytes == Long.MAX_VALUE) return maxPerFile;
-        long fit = maxNativeBytes / bytes;
-        return (int) Math.max(1, Math.min(maxPerFile, fit - 1));
+        return maxPerFile;
     }
 
     /**
-     * Decoders of one level of a single-tile file in use at once: one when the file's decoders are so large that two
-     * for every turn of the file would not fit in the native budget. A second decoder for a busy level would then push
-     * out the idle decoder of another level, which the next request there sets up again (on a 16000x12000 file, a
-     * second each): waiting for the level's own decoder costs less. Otherwise, and for tiled files, the file's bound.
+     * Decoders of one level of a single-tile file in use at once: one when that level's decoders are so large that
+     * two would not fit in the memory budget. A second decoder for a busy level would then push out the idle decoders
+     * of other levels, which the next requests there set up again (on a 16000x12000 file, a second each): waiting
+     * for the level's own decoder costs less. Otherwise, and for tiled files, the file's bound. Measured per level:
+     * a level copy's decoder is far smaller than the full resolution's.
      */
     private int turnsFor(DecoderKey key) {
         if (key.reduce() == DecoderKey.ANY_REDUCE) return maxPerFile;
-        Long bytes = decoderBytes.get(key.path());
+        Long bytes = decoderBytes.get(levelOf(key));
         if (bytes == null || bytes <= 0 || maxNativeBytes == Long.MAX_VALUE) return maxPerFile;
-        return maxNativeBytes / bytes >= 2L * turnsFor(key.path()) ? maxPerFile : 1;
+        return maxNativeBytes / bytes >= 2L ? maxPerFile : 1;
+    }
+
+    /** The key of the whole level {@code key} decodes (its file, layer count and reduce). */
+    private static DecoderKey levelOf(DecoderKey key) {
+        return new DecoderKey(key.path(), key.layers(), key.reduce(), null, true);
     }
 
     /** A turn under {@code owner} (a file's path or a decoder key), of at most {@code limit} at once, in arrival order. */
@@ -479,7 +481,7 @@ public final class DecoderPool implements AutoCloseable {
         if (now != decoder.nativeBytes) {
             nativeBytes.addAndGet(now - decoder.nativeBytes);
             decoder.nativeBytes = now;
-            decoderBytes.merge(key.path(), now, Math::max);
+            decoderBytes.merge(levelOf(key), now, Math::max);
         }
     }
 
@@ -583,7 +585,7 @@ public final class DecoderPool implements AutoCloseable {
             Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis(),
                     System.nanoTime() - start);
             nativeBytes.addAndGet(decoder.nativeBytes);
-            decoderBytes.merge(key.path(), decoder.nativeBytes, Math::max);
+            decoderBytes.merge(levelOf(key), decoder.nativeBytes, Math::max);
             LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, {}, about {} MB native)", key.path(),
                     key.layers(), key.reduce(), key.region() == null ? "all" : key.region(),
                     key.cut() ? "cut" : "whole file", decoder.nativeBytes >> 20);

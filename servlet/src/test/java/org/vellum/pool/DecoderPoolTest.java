@@ -264,28 +264,15 @@ class DecoderPoolTest {
     }
 
     @Test
-    void aFileWhoseDecodersHardlyFitTheBudgetIsDecodedOneAtATime() throws Exception {
+    void aLevelWhoseDecodersDoNotFitTheBudgetTwiceHasOneDecoderInUse() throws Exception {
         long one = decodedNativeBytes(other);
-        // two fit: one in use and one to spare, so that a returned decoder is not closed at once
-        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one * 5 / 2)) {
-            small.withDecoder(new DecoderKey(other, 0, 0), reader -> reader.decode(0, 0, 64, 64, 0));
-            int most = mostInUseAtOnce(small, t -> new DecoderKey(other, 0, t % 3), ConcurrentHashMap.newKeySet());
-            assertEquals(1, most);
-            assertTrue(small.stats().nativeBytes() <= one * 5 / 2);
-        }
-    }
-
-    @Test
-    void aLevelOfAFileWhoseDecodersFitTheBudgetOnlyOnceOverHasOneDecoderInUse() throws Exception {
-        long one = decodedNativeBytes(other);
-        // three fit: two of the file in use with one to spare, but not two for each of those two
-        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one * 7 / 2)) {
+        // one fits with room to spare, two do not: a second would push out the first, set up again at the next request
+        try (DecoderPool small = new DecoderPool(16, 2, Duration.ofMinutes(5), one * 3 / 2)) {
             small.withDecoder(new DecoderKey(other, 0, 0), reader -> reader.decode(0, 0, 64, 64, 0));
             Set<Jp2Reader> readers = ConcurrentHashMap.newKeySet();
             assertEquals(1, mostInUseAtOnce(small, t -> new DecoderKey(other, 0, 0), readers), "one level, one decoder");
             assertEquals(1, readers.size(), "and no second one set up for it");
-            assertEquals(2, mostInUseAtOnce(small, t -> new DecoderKey(other, 0, t % 2), readers), "two levels, one each");
-            assertEquals(2, readers.size());
+            assertTrue(small.stats().nativeBytes() <= one * 3 / 2);
         }
     }
 
