@@ -92,18 +92,7 @@ final class ByteLru implements MemoryBudget.Holder {
         }
         if (least == null) return null;
         String key = least;
-        double perByte = value;
-        return new MemoryBudget.Investment() {
-            @Override
-            public double valuePerByte() {
-                return perByte;
-            }
-
-            @Override
-            public boolean drop() {
-                return remove(key);
-            }
-        };
+        return new MemoryBudget.Investment(value, () -> remove(key));
     }
 
     private synchronized boolean remove(String key) {

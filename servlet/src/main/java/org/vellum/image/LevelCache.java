@@ -195,17 +195,7 @@ final class LevelCache {
                 if (key == null) return null;
                 value = levels.get(key).valuePerByte();
             }
-            return new MemoryBudget.Investment() {
-                @Override
-                public double valuePerByte() {
-                    return value;
-                }
-
-                @Override
-                public boolean drop() {
-                    return remove(key);
-                }
-            };
+            return new MemoryBudget.Investment(value, () -> remove(key));
         }
     };
     private long bytes;

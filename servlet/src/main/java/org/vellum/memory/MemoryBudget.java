@@ -1,6 +1,7 @@
 package org.vellum.memory;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,13 +26,16 @@ public final class MemoryBudget {
         Investment cheapest();
     }
 
-    /** One investment a holder can give up. */
-    public interface Investment {
-        /** Milliseconds of work saved per byte held, as explained in the class comment. */
-        double valuePerByte();
-
-        /** Gives it up; false if it could not be (taken into use meanwhile). */
-        boolean drop();
+    /**
+     * One investment a holder can give up.
+     *
+     * @param valuePerByte milliseconds of work saved per byte held, as explained in the class comment
+     * @param dropper      gives it up; false if it could not be (taken into use meanwhile)
+     */
+    public record Investment(double valuePerByte, BooleanSupplier dropper) {
+        boolean drop() {
+            return dropper.getAsBoolean();
+        }
     }
 
     /** @param dropped investments given up for the budget so far, {@code droppedBytes} their bytes */

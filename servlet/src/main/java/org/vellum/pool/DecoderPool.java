@@ -332,18 +332,7 @@ public final class DecoderPool implements AutoCloseable {
             }
             if (least == null) return null;
             DecoderKey key = least;
-            double perByte = value;
-            return new MemoryBudget.Investment() {
-                @Override
-                public double valuePerByte() {
-                    return perByte;
-                }
-
-                @Override
-                public boolean drop() {
-                    return closeIdle(key);
-                }
-            };
+            return new MemoryBudget.Investment(value, () -> closeIdle(key));
         }
     }
 

@@ -33,19 +33,11 @@ class MemoryBudgetTest {
             for (long[] i : items) if (i[2] == 0 && (least == null || i[1] < least[1])) least = i;
             if (least == null) return null;
             long[] chosen = least;
-            return new MemoryBudget.Investment() {
-                @Override
-                public double valuePerByte() {
-                    return chosen[1] / 1000.0;
+            return new MemoryBudget.Investment(chosen[1] / 1000.0, () -> {
+                synchronized (Holder.this) {
+                    return items.remove(chosen);
                 }
-
-                @Override
-                public boolean drop() {
-                    synchronized (Holder.this) {
-                        return items.remove(chosen);
-                    }
-                }
-            };
+            });
         }
     }
 

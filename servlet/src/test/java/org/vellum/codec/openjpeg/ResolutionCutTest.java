@@ -227,25 +227,9 @@ class ResolutionCutTest {
     /** RLCP orders a resolution's packets layer by layer; OpenJPEG's own encoder writes it, with SOP, EPH and PLT. */
     @Test
     void aResolutionLayerFirstFileIsCutByRegionToo() throws Exception {
-        Path ppm = dir.resolve("rlcp.ppm");
-        BufferedImage img = Fixtures.texturedGrid(1700, 1200);
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(ppm))) {
-            out.write(("P6\n" + img.getWidth() + " " + img.getHeight() + "\n255\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            for (int y = 0; y < img.getHeight(); y++) {
-                for (int x = 0; x < img.getWidth(); x++) {
-                    int rgb = img.getRGB(x, y);
-                    out.write(rgb >> 16);
-                    out.write(rgb >> 8);
-                    out.write(rgb);
-                }
-            }
-        }
-        Path file = dir.resolve("rlcp.jp2");
         // opj_compress: libopenjp2-tools, which bin/install-deps test installs (as for Jp2WriterTest's opj_dump)
-        Process p = new ProcessBuilder("opj_compress", "-i", ppm.toString(), "-o", file.toString(), "-p", "RLCP",
-                "-n", "6", "-r", "40,10,2", "-c", "[128,128],[128,128],[64,64]", "-SOP", "-EPH", "-PLT")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("opj.log").toFile()).start();
-        assertEquals(0, p.waitFor(), Files.readString(dir.resolve("opj.log")));
+        Path file = opjCompress(dir, ppm(dir.resolve("rlcp.ppm"), Fixtures.texturedGrid(1700, 1200)), "rlcp.jp2",
+                "-p", "RLCP", "-n", "6", "-r", "40,10,2", "-c", "[128,128],[128,128],[64,64]", "-SOP", "-EPH", "-PLT");
         Path cut = ResolutionCut.write(file, true, 0, new long[] {0, 0, 1024, 512});
         assertNotNull(cut, "an RLCP file with PLT can be cut");
         try {
