@@ -20,7 +20,7 @@ import org.vellum.source.ResolvedImage;
  * bounded by the {@link MemoryBudget}, which gives up the least valuable first.
  * <p>
  * A single-tile file's decoder reads a copy of the file cut to its level (and, for a window, to the area), in memory
- * ({@code Jp2Reader.open(Path, int, int, int[], boolean)}): OpenJPEG 2.5 otherwise parses every packet of the tile.
+ * ({@code Jp2Reader.open(Path, int, int, int[])}): OpenJPEG 2.5 otherwise parses every packet of the tile.
  */
 final class DecodePlanner {
     private static final Logger LOG = LoggerFactory.getLogger(DecodePlanner.class);
@@ -94,7 +94,7 @@ final class DecodePlanner {
         // the n-th request in a row counts as n even though the earlier ones have decayed a little
         double asked = demandOf(levelKey(image, d, layers)).use() + 0.5;
         Whole whole = Whole.NO;
-        DecoderKey levelDecoder = info.singleTile() ? new DecoderKey(image.path(), layers, d, null, true)
+        DecoderKey levelDecoder = info.singleTile() ? new DecoderKey(image.path(), layers, d)
                 : new DecoderKey(image.path(), layers);
         if (levels.keeps(levelPixels, info.bands(), info.singleTile()) && levelPixels <= areaBudget
                 && asked >= wholeLevelAt(levelPixels, area)) {
@@ -117,12 +117,12 @@ final class DecodePlanner {
                     (int) Math.min(info.height() - 1L, (long) ly0 << d),
                     (int) Math.max(1, Math.min(info.width(), (long) lx1 << d) - ((long) lx0 << d)),
                     (int) Math.max(1, Math.min(info.height(), (long) ly1 << d) - ((long) ly0 << d)));
-            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window, true), false, whole,
+            return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window), false, whole,
                     levelDecoder));
         }
         DecoderKey.Region quarter = asked >= SPLIT_AT ? quarterOf(image, info, d, lx0, lx1, ly0, ly1) : null;
         (quarter != null ? split : kept).incrementAndGet();
-        return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, quarter, true), true, whole,
+        return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, quarter), true, whole,
                 levelDecoder));
     }
 

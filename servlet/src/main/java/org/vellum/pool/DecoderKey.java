@@ -10,21 +10,17 @@ import java.nio.file.Path;
  * <p>
  * A single-tile decoder may also be for one {@link Region} of the image only: it then reads just the packets that
  * region needs (see {@code Jp2Reader.open(Path, int, int, int[])}) and decodes nothing outside it. null: the whole
- * image. {@code cut} false reads the file itself, never a copy cut to the level and region.
+ * image.
  */
-public record DecoderKey(Path path, int layers, int reduce, Region region, boolean cut) {
+public record DecoderKey(Path path, int layers, int reduce, Region region) {
     public static final int ANY_REDUCE = -1;
 
     public DecoderKey(Path path, int layers) {
-        this(path, layers, ANY_REDUCE, null, true);
+        this(path, layers, ANY_REDUCE, null);
     }
 
     public DecoderKey(Path path, int layers, int reduce) {
-        this(path, layers, reduce, null, true);
-    }
-
-    public DecoderKey(Path path, int layers, int reduce, Region region) {
-        this(path, layers, reduce, region, true);
+        this(path, layers, reduce, null);
     }
 
     /** A rectangle of the image in full-resolution pixels. */

@@ -431,7 +431,7 @@ public final class DecoderPool implements AutoCloseable {
 
     /** The key of the whole level {@code key} decodes (its file, layer count and reduce). */
     private static DecoderKey levelOf(DecoderKey key) {
-        return new DecoderKey(key.path(), key.layers(), key.reduce(), null, true);
+        return new DecoderKey(key.path(), key.layers(), key.reduce());
     }
 
     /** A turn under {@code owner} (a file's path or a decoder key), of at most {@code limit} at once, in arrival order. */
@@ -570,14 +570,13 @@ public final class DecoderPool implements AutoCloseable {
             BasicFileAttributes before = Files.readAttributes(key.path(), BasicFileAttributes.class);
             long start = System.nanoTime();
             Jp2Reader reader = Jp2Reader.open(key.path(), key.layers(), Math.max(0, key.reduce()),
-                    key.region() == null ? null : key.region().toArray(), key.cut());
+                    key.region() == null ? null : key.region().toArray());
             Decoder decoder = new Decoder(reader, before.size(), before.lastModifiedTime().toMillis(),
                     System.nanoTime() - start);
             nativeBytes.addAndGet(decoder.nativeBytes);
             decoderBytes.merge(levelOf(key), decoder.nativeBytes, Math::max);
-            LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, {}, about {} MB native)", key.path(),
-                    key.layers(), key.reduce(), key.region() == null ? "all" : key.region(),
-                    key.cut() ? "cut" : "whole file", decoder.nativeBytes >> 20);
+            LOG.debug("opened decoder for {} ({} layers, reduce {}, region {}, about {} MB native)", key.path(),
+                    key.layers(), key.reduce(), key.region() == null ? "all" : key.region(), decoder.nativeBytes >> 20);
             return decoder;
         }
 

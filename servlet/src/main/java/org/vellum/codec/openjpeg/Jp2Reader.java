@@ -89,14 +89,6 @@ public final class Jp2Reader implements AutoCloseable {
      * OpenJPEG 2.5 parses every packet header of the tile on each decode. Decodes outside the region are refused.
      */
     public static Jp2Reader open(Path file, int layers, int reduce, int[] region) throws OpenJpegException {
-        return open(file, layers, reduce, region, true);
-    }
-
-    /**
-     * As {@link #open(Path, int, int, int[])}; cut false reads the file itself whatever the reduce and region: no copy
-     * is written, which is what a decoder used once should cost. The region still bounds the decodes.
-     */
-    public static Jp2Reader open(Path file, int layers, int reduce, int[] region, boolean cut) throws OpenJpegException {
         if (layers < 0) {
             throw new IllegalArgumentException("layers must be >= 0: " + layers);
         }
@@ -107,7 +99,7 @@ public final class Jp2Reader implements AutoCloseable {
         Jp2Reader reader = new Jp2Reader(file, layers, check.jp2);
         try {
             reader.region = region == null ? null : region.clone();
-            reader.readHeader(check, Math.max(0, reduce), cut);
+            reader.readHeader(check, Math.max(0, reduce));
             return reader;
         } catch (OpenJpegException | RuntimeException e) {
             reader.close();
@@ -128,7 +120,7 @@ public final class Jp2Reader implements AutoCloseable {
         return !closed && brokenBy == null;
     }
 
-    private void readHeader(FileCheck check, int reduce, boolean cut) throws OpenJpegException {
+    private void readHeader(FileCheck check, int reduce) throws OpenJpegException {
         session = new Session(0, file);
         OpjImage img = new OpjImage(session.image);
         long w = Integer.toUnsignedLong(img.x1) - Integer.toUnsignedLong(img.x0);
@@ -210,7 +202,7 @@ public final class Jp2Reader implements AutoCloseable {
         if ((first > 0 || region != null) && tilesX * tilesY == 1) {
             // cp_reduce is fixed when the codec is set up; the header session is the first decode's.
             closeSession();
-            session = cut ? sessionForLevel(first) : new Session(first, file);
+            session = sessionForLevel(first);
         }
     }
 
