@@ -103,3 +103,17 @@ ratio_table() {
       if (capped) print note
     }' "$1"
 }
+
+# code URL: the HTTP status the URL answers (000 when nothing answers).
+# wait_for NAME URL SECONDS STATUS: until URL answers STATUS; otherwise prints the tail of $run_dir/*.log and exits.
+code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
+wait_for() {  # name url seconds status: until it answers with that status (the probes touch no image)
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    [ "$(code "$2")" = "$4" ] && return 0
+    sleep 0.1
+  done
+  echo "$1 did not answer $2 within $3 s; logs:" >&2
+  tail -n 20 "$run_dir"/*.log >&2 || true
+  exit 1
+}

@@ -156,17 +156,6 @@ for enc in $ENCODERS; do
 done
 
 # --- 2. servers: started fresh for every run, one at a time ----------------------------------------------------------
-code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
-wait_for() {  # name url seconds status: until it answers with that status (the probes touch no image)
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    [ "$(code "$2")" = "$4" ] && return 0
-    sleep 0.1
-  done
-  echo "$1 did not answer $2 within $3 s; logs:" >&2
-  tail -n 20 "$run_dir"/*.log >&2 || true
-  exit 1
-}
 forget() {  # pid: no longer stopped by bench_cleanup (it was stopped here; its number may be reused)
   local keep=() p
   for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done

@@ -79,17 +79,6 @@ start_ns=$(date +%s%N)
 
 start_iipsrv "$run_dir" "$images" "$hport" "$fport" "$PROCESSES"
 
-code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
-wait_for() {  # name url seconds status: until it answers with that status (the probes touch no image)
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    [ "$(code "$2")" = "$4" ] && return 0
-    sleep 0.1
-  done
-  echo "$1 did not answer $2 within $3 s; logs:" >&2
-  tail -n 20 "$run_dir"/*.log >&2 || true
-  exit 1
-}
 wait_for Vellum "http://127.0.0.1:$vport/" 120 200
 ready_ms=$((($(date +%s%N) - start_ns) / 1000000))
 wait_for iipsrv "http://127.0.0.1:$hport$FCGI_PATH" 30 400   # iipsrv itself (nginx alone would say 502)
