@@ -9,10 +9,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.vellum.source.FilesystemResolver;
-import org.vellum.source.ForbiddenPathException;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolvedImage;
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
 
 /**
  * The image folder (filesystemPrefix + identifier + filesystemSuffix of PID org.vellum) as a resolver service,

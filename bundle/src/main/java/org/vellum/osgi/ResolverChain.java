@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.ServiceReference;
-import org.vellum.http.RequestContext;
-import org.vellum.source.ForbiddenPathException;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
+import org.vellum.api.Caller;
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
+import org.vellum.api.ResolverException;
 
 /**
  * The ImageResolver services, asked in service order (highest service.ranking first, then oldest): the first that
@@ -52,7 +52,7 @@ final class ResolverChain implements ImageResolver {
      * DSpace resolver), passes it on; the first "not found" is the answer when nobody has it, else the first 400.
      */
     @Override
-    public ResolvedImage resolve(String identifier, RequestContext ctx)
+    public ResolvedImage resolve(String identifier, Caller ctx)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         ImageNotFoundException notFound = null;
         ResolverException malformed = null;

@@ -3,7 +3,6 @@ package org.vellum.osgi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -35,12 +34,10 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.config.Settings;
-import org.vellum.http.IipServlet;
-import org.vellum.http.StaticServlet;
-import org.vellum.http.UriMap;
+import org.vellum.api.ImageResolver;
+import org.vellum.http.Routes;
 import org.vellum.server.DefaultImage;
 import org.vellum.server.Vellum;
-import org.vellum.source.ImageResolver;
 
 /**
  * Vellum on the Servlet Whiteboard: owns the {@link Vellum} built from configuration {@value VellumConfiguration#PID}
@@ -61,8 +58,7 @@ public class VellumComponent {
     private static final long DRAIN_MILLIS = 30_000;
 
     private final ResolverChain resolvers = new ResolverChain();
-    private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
-    private ServiceRegistration<Servlet> iiifRegistration;
+    private final Map<String, ServiceRegistration<Servlet>> registrations = new LinkedHashMap<>();
     private volatile Generation current;
 
     /** At least one (the image folder's, from this bundle), so no request is answered before a resolver is there. */
@@ -80,13 +76,12 @@ public class VellumComponent {
     void activate(BundleContext context, Map<String, Object> properties) {
         Generation g = new Generation(properties, resolvers);
         current = g;
-        register(context, "iip", Vellum.IIP_PATHS);
-        register(context, "zoomify", "/zoomify/*");
-        register(context, "deepzoom", "/deepzoom/*");
-        iiifRegistration = register(context, "iiif", g.settings().iiifPrefix() + "/*");
-        register(context, "viewer", "/");
+        for (Routes.Route route : g.routes) {
+            registrations.put(route.name(), context.registerService(Servlet.class, new Front(route.name()),
+                    properties(route)));
+        }
         LOG.info("Vellum serves {} (IIP at {}, IIIF at {}/3 and /2)", g.settings().filesystemPrefix(),
-                String.join(", ", Vellum.IIP_PATHS), g.settings().iiifPrefix());
+                String.join(", ", Routes.IIP_PATHS), g.settings().iiifPrefix());
     }
 
     @Modified
@@ -94,8 +89,11 @@ public class VellumComponent {
         Generation next = new Generation(properties, resolvers);
         Generation old = current;
         current = next;
-        if (!old.settings().iiifPrefix().equals(next.settings().iiifPrefix())) {
-            iiifRegistration.setProperties(properties("iiif", next.settings().iiifPrefix() + "/*"));
+        for (int i = 0; i < next.routes.size(); i++) {
+            Routes.Route route = next.routes.get(i);
+            if (!route.patterns().equals(old.routes.get(i).patterns())) {
+                registrations.get(route.name()).setProperties(properties(route));   // e.g. a new IIIF_PREFIX
+            }
         }
         LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
         old.closeWhenIdle();
@@ -105,7 +103,7 @@ public class VellumComponent {
     void deactivate() {
         Generation g = current;
         current = null;                                  // from now on the fronts answer 503
-        for (ServiceRegistration<Servlet> r : registrations) {
+        for (ServiceRegistration<Servlet> r : registrations.values()) {
             try {
                 r.unregister();
             } catch (IllegalStateException alreadyGone) {
@@ -118,18 +116,12 @@ public class VellumComponent {
         RecordMethodCache.forgetOurRecords();
     }
 
-    private ServiceRegistration<Servlet> register(BundleContext context, String name, String... patterns) {
-        ServiceRegistration<Servlet> r = context.registerService(Servlet.class, new Front(name),
-                properties(name, patterns));
-        registrations.add(r);
-        return r;
-    }
-
-    private static Dictionary<String, Object> properties(String name, String... patterns) {
+    /** The whiteboard properties of a route; {@code vellum.servlet} lets the gate bundle mirror its patterns. */
+    private static Dictionary<String, Object> properties(Routes.Route route) {
         Hashtable<String, Object> p = new Hashtable<>();
-        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, patterns);
-        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "vellum-" + name);
-        p.put("vellum.servlet", name);
+        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, route.patterns().toArray(String[]::new));
+        p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "vellum-" + route.name());
+        p.put("vellum.servlet", route.name());
         return p;
     }
 
@@ -164,6 +156,7 @@ public class VellumComponent {
     /** One configuration's Vellum and servlets, with a count of the requests it is answering. */
     private static final class Generation {
         private final Vellum vellum;
+        private final List<Routes.Route> routes;
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean closing;
@@ -171,14 +164,10 @@ public class VellumComponent {
         Generation(Map<String, Object> properties, ImageResolver resolver) {
             Settings settings = ConfigurationSettings.of(properties);
             vellum = new Vellum(settings, resolver);
-            IipServlet iip = vellum.iipServlet();
-            servlets.put("iip", iip);
-            servlets.put("zoomify", vellum.zoomifyServlet());
-            servlets.put("deepzoom", vellum.deepZoomServlet());
-            servlets.put("iiif", vellum.iiifServlet());
             String image = ConfigurationSettings.text(properties.get("viewerImage"));
             if (image == null || image.isBlank()) image = firstImage(settings.filesystemPrefix());
-            servlets.put("viewer", new StaticServlet(image, UriMap.parse(settings.uriMap()), iip));
+            routes = vellum.routes(image);
+            for (Routes.Route route : routes) servlets.put(route.name(), route.servlet());
             vellum.warmUp(image);
         }
 

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ResolverException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ResolverException;
 
 /**
  * Bitstreams that are not on local disk (S3 stores), fetched once through REST and kept in a bounded folder, least

@@ -6,13 +6,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import org.vellum.http.RequestContext;
+import org.vellum.api.Caller;
 
 /** The caller's credentials for DSpace: its Authorization header (DSpace's JWT) and cookies, forwarded unchanged. */
 record Credentials(String authorization, String cookie) {
     static final Credentials NONE = new Credentials(null, null);
 
-    static Credentials of(RequestContext ctx) {
+    static Credentials of(Caller ctx) {
         if (ctx == null) return NONE;
         return new Credentials(blankToNull(ctx.header("Authorization")), blankToNull(ctx.header("Cookie")));
     }

@@ -5,7 +5,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.vellum.source.ResolverException;
+import org.vellum.api.ResolverException;
 
 /** What a DSpace identifier names: a bitstream by UUID, or the n-th JPEG 2000 of an item's ORIGINAL bundle. */
 public sealed interface DspaceIdentifier {

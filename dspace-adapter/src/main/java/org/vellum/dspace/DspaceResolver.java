@@ -14,11 +14,11 @@ import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vellum.http.RequestContext;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
+import org.vellum.api.Caller;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
+import org.vellum.api.ResolverException;
 
 /**
  * DSpace bitstream UUIDs and {@code handle/prefix/suffix[/n]} resolved to the JPEG 2000 file in DSpace's own
@@ -75,7 +75,7 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
     }
 
     @Override
-    public ResolvedImage resolve(String identifier, RequestContext ctx) throws ImageNotFoundException,
+    public ResolvedImage resolve(String identifier, Caller ctx) throws ImageNotFoundException,
             ResolverException {
         DspaceIdentifier parsed = DspaceIdentifier.parse(identifier);
         UUID uuid = parsed instanceof DspaceIdentifier.Handle h

@@ -12,11 +12,12 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.vellum.http.RequestContext;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
+
+import org.vellum.api.Caller;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
+import org.vellum.api.ResolverException;
 
 /**
  * The DSpace resolver as an OSGi Declarative Services component: configured through ConfigAdmin (PID
@@ -117,7 +118,7 @@ public final class DspaceResolverComponent implements ImageResolver {
     }
 
     @Override
-    public ResolvedImage resolve(String identifier, RequestContext ctx)
+    public ResolvedImage resolve(String identifier, Caller ctx)
             throws ImageNotFoundException, ResolverException {
         return resolver.resolve(identifier, ctx);
     }

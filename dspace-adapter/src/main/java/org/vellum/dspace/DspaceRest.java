@@ -12,8 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ResolverException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ResolverException;
 
 /** DSpace's REST API: {@code /api/core/bitstreams/{uuid}/content}, for bytes not on local disk and for READ checks. */
 final class DspaceRest {

@@ -21,11 +21,11 @@ import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import org.vellum.http.RequestContext;
-import org.vellum.source.ForbiddenPathException;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolverException;
+import org.vellum.api.Caller;
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolverException;
 import org.vellum.testing.Fixtures;
 
 /**
@@ -161,7 +161,7 @@ public final class DspaceFixture implements AutoCloseable {
     }
 
     /** The HTTP status a resolver's answer for {@code id} becomes: 200 found, 404 not found, else its own. */
-    public static int status(ImageResolver resolver, String id, RequestContext ctx) {
+    public static int status(ImageResolver resolver, String id, Caller ctx) {
         try {
             resolver.resolve(id, ctx);
             return 200;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
+import org.vellum.api.ResolvedImage;
+import org.vellum.api.ResolverException;
 
 /** The resolver against a real PostgreSQL with DSpace's tables and a DSBitStore assetstore of real JPEG 2000 files. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

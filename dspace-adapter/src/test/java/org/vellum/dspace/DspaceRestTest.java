@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.vellum.http.RequestContext;
-import org.vellum.source.ResolvedImage;
+import org.vellum.api.Caller;
+import org.vellum.api.ResolvedImage;
 
 /**
  * Bitstreams not on local disk come through DSpace's REST API once, into a bounded cache; restricted bitstreams are
@@ -76,13 +76,13 @@ class DspaceRestTest {
         return bs;
     }
 
-    private static RequestContext caller(String... headers) {
+    private static Caller caller(String... headers) {
         Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int i = 0; i + 1 < headers.length; i += 2) h.put(headers[i], headers[i + 1]);
-        return new RequestContext("GET", h::get, "http://127.0.0.1", "/iiif/2/x/info.json");
+        return new Caller("GET", h::get, "http://127.0.0.1", "/iiif/2/x/info.json");
     }
 
-    private static int status(DspaceResolver r, String id, RequestContext ctx) {
+    private static int status(DspaceResolver r, String id, Caller ctx) {
         return DspaceFixture.status(r, id, ctx);
     }
 

@@ -91,7 +91,7 @@ class DspaceInFelixTest {
     void theAdaptersResolverIsAServiceOfItsOwnBundleWiredToTheLibraryBundles() throws Exception {
         assertEquals(Bundle.ACTIVE, adapter.getState());
         // "all": the test class path has its own org.vellum.source, which is not the bundles' class
-        var refs = felix.context.getAllServiceReferences("org.vellum.source.ImageResolver",
+        var refs = felix.context.getAllServiceReferences("org.vellum.api.ImageResolver",
                 "(vellum.resolver.prefix=dspace)");
         assertNotNull(refs, "the DSpace resolver is registered");
         assertEquals(adapter, refs[0].getBundle());

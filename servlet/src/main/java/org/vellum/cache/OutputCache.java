@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.vellum.config.Settings;
-import org.vellum.image.ImageException;
 import org.vellum.memory.MemoryBudget;
 
 /**
@@ -29,8 +28,8 @@ public final class OutputCache implements AutoCloseable {
 
     /** Makes the image on a miss. */
     @FunctionalInterface
-    public interface Producer {
-        byte[] produce() throws ImageException;
+    public interface Producer<E extends Exception> {
+        byte[] produce() throws E;
     }
 
     /**
@@ -100,7 +99,7 @@ public final class OutputCache implements AutoCloseable {
      * @param shareable false keeps it out of the disk cache and memcached, which other nodes read (an image served
      *                  only on the caller's credentials)
      */
-    public byte[] get(String description, boolean shareable, Producer producer) throws ImageException {
+    public <E extends Exception> byte[] get(String description, boolean shareable, Producer<E> producer) throws E {
         String key = keyOf(description);
         byte[] hit = local == null ? null : local.get(key);
         if (hit != null) {
@@ -111,7 +110,7 @@ public final class OutputCache implements AutoCloseable {
         CompletableFuture<byte[]> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             coalesced.incrementAndGet();
-            return await(running);
+            return await(running, producer);
         }
         try {
             // the request this one just missed may have stored it in between
@@ -140,7 +139,7 @@ public final class OutputCache implements AutoCloseable {
             if (shareable && disk != null) disk.put(key, value);
             if (shareable && shared != null) shared.set(key, value);
             return value;
-        } catch (ImageException | RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
@@ -155,18 +154,20 @@ public final class OutputCache implements AutoCloseable {
         budget.fit();
     }
 
-    private static byte[] await(CompletableFuture<byte[]> running) throws ImageException {
+    /** The concurrent request's result or its failure; a waiter that is interrupted makes the image itself. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> byte[] await(CompletableFuture<byte[]> running, Producer<E> producer)
+            throws E {
         try {
             return running.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageException(503, "Interrupted while waiting for the same image");
+            return producer.produce();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ImageException ie) throw ie;
             if (cause instanceof RuntimeException re) throw re;
             if (cause instanceof Error err) throw err;
-            throw new IllegalStateException(cause);
+            throw (E) cause;                              // what the same description's producer throws
         }
     }
 

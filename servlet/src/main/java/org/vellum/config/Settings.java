@@ -84,7 +84,7 @@ public record Settings(
     public static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
         int maxCvt = maxCvtOf(intOf(env, "MAX_CVT", d.maxCvt));
-        String cors = env.getOrDefault("CORS", d.cors);
+        String cors = env.getOrDefault("CORS", env.getOrDefault("IIIF_CORS", "*"));   // IIIF_CORS: its old name
         long area = longOf(env, "IIIF_MAX_AREA", -1);
         return new Settings(
                 env.containsKey("FILESYSTEM_PREFIX") ? Path.of(env.get("FILESYSTEM_PREFIX")).toAbsolutePath().normalize()

@@ -8,37 +8,57 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vellum.config.Settings;
+import org.vellum.api.Caller;
+import org.vellum.pipeline.Answer;
+import org.vellum.pipeline.HttpPolicy;
+import org.vellum.pipeline.Representation;
 
-/** GET, HEAD and OPTIONS for every protocol; a bug becomes a plain 500, never a stack trace in the body. */
+/**
+ * GET, HEAD and OPTIONS (and POST where the protocol takes it) for every protocol: the protocol turns the request into
+ * an {@link Answer}, this writes it. A bug becomes a plain 500, never a stack trace in the body.
+ */
 public abstract class ProtocolServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolServlet.class);
+    private final HttpPolicy policy;
 
-    protected abstract Response answer(HttpServletRequest req, RequestContext ctx);
+    protected ProtocolServlet(HttpPolicy policy) {
+        this.policy = policy;
+    }
 
-    protected abstract Settings settings();
+    protected abstract Answer answer(HttpServletRequest req, Caller caller);
+
+    /** The methods this endpoint takes, as OPTIONS and a 405 name them. */
+    protected String methods() {
+        return "GET, HEAD, OPTIONS";
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = System.nanoTime();
-        Response r;
+        Caller caller = Callers.of(req);
+        Answer a;
         try {
-            r = answer(req, ResponseWriter.context(req));
+            a = answer(req, caller);
         } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.error("Bug while answering {}?{}", req.getRequestURI(), req.getQueryString(), e);
-            r = Response.text(500, "text/plain; charset=utf-8", "Internal error");
+            LOG.error("Bug while answering {}", caller.requestUri(), e);
+            a = policy.render(Representation.text(500, "text/plain; charset=utf-8", "Internal error"), caller);
         }
-        ResponseWriter.write(r, req, resp);
+        AnswerWriter.write(a, req, resp);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {}?{} -> {} ({} bytes, {} ms)", req.getMethod(), req.getRequestURI(), req.getQueryString(),
-                    r.status(), r.body().length, (System.nanoTime() - start) / 1_000_000);
+            LOG.debug("{} {} -> {} ({} bytes, {} ms)", req.getMethod(), caller.requestUri(), a.status(),
+                    a.body().length, (System.nanoTime() - start) / 1_000_000);
         }
     }
 
-    /** iipsrv reads the request from a POST body when there is no query string; subclasses may too. */
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        doGet(req, resp);
+        if (methods().contains("POST")) {
+            doGet(req, resp);
+            return;
+        }
+        Caller caller = Callers.of(req);
+        AnswerWriter.write(policy.render(Representation.text(405, "text/plain; charset=utf-8",
+                "Method not allowed\n").with("Allow", methods()), caller), req, resp);
     }
 
     @Override
@@ -47,15 +67,7 @@ public abstract class ProtocolServlet extends HttpServlet {
     }
 
     @Override
-    protected void doOptions(HttpServletRequest req, HttpServletResponse resp) {
-        resp.setStatus(204);
-        resp.setHeader("Allow", "GET, HEAD, POST, OPTIONS");
-        String cors = settings().cors();
-        if (!cors.isEmpty()) {
-            resp.setHeader("Access-Control-Allow-Origin", cors);
-            resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
-            resp.setHeader("Access-Control-Allow-Headers", "X-Requested-With, If-Modified-Since, If-None-Match");
-            resp.setHeader("Access-Control-Max-Age", "86400");
-        }
+    protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        AnswerWriter.write(policy.preflight(methods(), Callers.of(req)), req, resp);
     }
 }

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.api.ResolvedImage;
 import org.vellum.memory.Demand;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
-import org.vellum.source.ResolvedImage;
 
 /**
  * Decides how an area of one stored level is decoded, and so which investments a request makes: a decoder kept open,

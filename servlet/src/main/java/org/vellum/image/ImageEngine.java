@@ -1,5 +1,6 @@
 package org.vellum.image;
 
+import org.vellum.util.Ints;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,12 +18,12 @@ import org.vellum.config.Settings;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
 import org.vellum.pool.DecoderPool;
-import org.vellum.http.RequestContext;
-import org.vellum.source.ForbiddenPathException;
-import org.vellum.source.ImageNotFoundException;
-import org.vellum.source.ImageResolver;
-import org.vellum.source.ResolvedImage;
-import org.vellum.source.ResolverException;
+import org.vellum.api.Caller;
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
+import org.vellum.api.ResolverException;
 
 /**
  * The one way from an {@link ImageRequest} to encoded bytes: pick the smallest stored level that still has enough
@@ -85,10 +86,9 @@ public final class ImageEngine {
      * output cache. Logged at debug level now and then under load.
      */
     public EngineStats stats() {
-        long[] l = levels.stats();
         DecodePlanner.Stats p = planner.stats();
         return new EngineStats(pool.stats(), budget.stats(),
-                new EngineStats.Levels((int) l[0], l[1], l[2], l[3], l[4]),
+                levels.stats(),
                 new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split()), cache.stats());
     }
 
@@ -114,17 +114,12 @@ public final class ImageEngine {
         return cache;
     }
 
-    /** Whole small levels kept: {levels, bytes, hits, whole-level decodes}. */
-    public long[] levelCacheStats() {
-        return levels.stats();
-    }
-
     public ResolvedImage resolve(String identifier) throws ImageException {
         return resolve(identifier, null);
     }
 
     /** Resolves on behalf of the request's caller (its headers may carry credentials a resolver checks). */
-    public ResolvedImage resolve(String identifier, RequestContext ctx) throws ImageException {
+    public ResolvedImage resolve(String identifier, Caller ctx) throws ImageException {
         try {
             return resolver.resolve(identifier, ctx);
         } catch (ImageNotFoundException e) {
@@ -232,8 +227,8 @@ public final class ImageEngine {
         int d = 0;
         while (d < 30) {
             int next = d + 1;
-            int w = ImageInfo.ceilShift((long) region.x() + region.width(), next) - ImageInfo.ceilShift(region.x(), next);
-            int h = ImageInfo.ceilShift((long) region.y() + region.height(), next) - ImageInfo.ceilShift(region.y(), next);
+            int w = (int) Ints.ceilShift((long) region.x() + region.width(), next) - (int) Ints.ceilShift(region.x(), next);
+            int h = (int) Ints.ceilShift((long) region.y() + region.height(), next) - (int) Ints.ceilShift(region.y(), next);
             if (w < ow || h < oh || w < 1 || h < 1) break;
             d = next;
         }
@@ -247,10 +242,10 @@ public final class ImageEngine {
     private Pixels decodeScaled(ResolvedImage image, ImageInfo info, Rect region, int discard, int ow, int oh,
                                 int layers) throws ImageException {
         int d = Math.min(discard, info.storedReductions());
-        int lx0 = ImageInfo.ceilShift(region.x(), d);
-        int ly0 = ImageInfo.ceilShift(region.y(), d);
-        int lx1 = ImageInfo.ceilShift((long) region.x() + region.width(), d);
-        int ly1 = ImageInfo.ceilShift((long) region.y() + region.height(), d);
+        int lx0 = (int) Ints.ceilShift(region.x(), d);
+        int ly0 = (int) Ints.ceilShift(region.y(), d);
+        int lx1 = (int) Ints.ceilShift((long) region.x() + region.width(), d);
+        int ly1 = (int) Ints.ceilShift((long) region.y() + region.height(), d);
         int sw = Math.max(1, lx1 - lx0);
         int sh = Math.max(1, ly1 - ly0);
         boolean smooth = settings.interpolation() != 0;
@@ -283,8 +278,8 @@ public final class ImageEngine {
     private static Resampler.Axis axis(int start, int length, int discard, int stored, int sourceStart, int source,
                                        int output) {
         if (discard > stored) {
-            int t0 = ImageInfo.ceilShift(start, discard);
-            int t1 = ImageInfo.ceilShift((long) start + length, discard);
+            int t0 = (int) Ints.ceilShift(start, discard);
+            int t1 = (int) Ints.ceilShift((long) start + length, discard);
             if (t1 - t0 == output) {
                 double f = Math.scalb(1.0, discard - stored);
                 return new Resampler.Axis(f, t0 * f - sourceStart);

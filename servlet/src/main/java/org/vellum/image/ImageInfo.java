@@ -1,5 +1,6 @@
 package org.vellum.image;
 
+import org.vellum.util.Ints;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,23 +54,18 @@ public record ImageInfo(int width, int height, int components, int bitsPerChanne
 
     /** Width of the image reduced {@code discard} times (the true JPEG 2000 size, ceil(W / 2^d)). */
     public int levelWidth(int discard) {
-        return ceilShift(width, discard);
+        return (int) Ints.ceilShift(width, discard);
     }
 
     public int levelHeight(int discard) {
-        return ceilShift(height, discard);
+        return (int) Ints.ceilShift(height, discard);
     }
 
     /** Level sizes, smallest first, as IIP's Resolutions lists them. */
-    public List<int[]> levelsSmallestFirst() {
+    public List<Dimension> levelsSmallestFirst() {
         int n = resolutionNumber();
-        List<int[]> out = new ArrayList<>(n);
-        for (int d = n - 1; d >= 0; d--) out.add(new int[] {levelWidth(d), levelHeight(d)});
+        List<Dimension> out = new ArrayList<>(n);
+        for (int d = n - 1; d >= 0; d--) out.add(new Dimension(levelWidth(d), levelHeight(d)));
         return out;
-    }
-
-    static int ceilShift(long v, int d) {
-        if (d >= 62) return v > 0 ? 1 : 0;
-        return (int) ((v + (1L << d) - 1) >> d);
     }
 }

@@ -343,7 +343,7 @@ final class LevelCache {
     }
 
     /** Levels kept, their bytes, lookups answered from memory, whole-level decodes made, levels given up. */
-    synchronized long[] stats() {
-        return new long[] {levels.size(), bytes, hits, decodes, dropped};
+    synchronized EngineStats.Levels stats() {
+        return new EngineStats.Levels(levels.size(), bytes, hits, decodes, dropped);
     }
 }

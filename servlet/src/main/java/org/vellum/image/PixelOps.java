@@ -8,7 +8,7 @@ import java.util.List;
  * normalise (MINMAX), hill shading, colour twist, gamma, invert, colour map, contrast, then grey/bitonal and
  * equalisation.
  *
- * @param minMax    per channel input range {channel, min, max}; channel -1 means all channels
+ * @param minMax    input ranges to stretch to the full range, in iipsrv's 0-255 scale
  * @param shade     hill-shading light angles {horizontal, vertical}, or null
  * @param twist     colour twist matrix rows (one per output channel), or null
  * @param gamma     gamma exponent, NaN for none; {@link #LOG} for a logarithmic transform
@@ -18,8 +18,12 @@ import java.util.List;
  * @param stretch   stretch each channel to its full range
  * @param equalize  histogram equalisation
  */
-public record PixelOps(List<double[]> minMax, int[] shade, double[][] twist, double gamma, boolean invert,
+public record PixelOps(List<Range> minMax, int[] shade, double[][] twist, double gamma, boolean invert,
                        String colormap, double contrast, boolean stretch, boolean equalize) {
+
+    /** MINMAX for one channel, or every channel when {@code channel} is -1. */
+    public record Range(int channel, double min, double max) {
+    }
 
     public static final double LOG = Double.NEGATIVE_INFINITY;
     public static final PixelOps NONE = new PixelOps(List.of(), null, null, Double.NaN, false, null, Double.NaN,
@@ -28,7 +32,7 @@ public record PixelOps(List<double[]> minMax, int[] shade, double[][] twist, dou
     /** Every operation and its arguments as text; equal text, equal pixels (arrays are compared by content). */
     public String describe() {
         StringBuilder b = new StringBuilder("minmax=");
-        for (double[] m : minMax) b.append(Arrays.toString(m));
+        for (Range m : minMax) b.append(m);
         return b.append(";shd=").append(Arrays.toString(shade)).append(";ctw=").append(Arrays.deepToString(twist))
                 .append(";gam=").append(gamma).append(";inv=").append(invert).append(";cmp=").append(colormap)
                 .append(";cnt=").append(contrast).append(";st=").append(stretch).append(";eq=").append(equalize)

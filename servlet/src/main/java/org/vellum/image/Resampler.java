@@ -1,5 +1,7 @@
 package org.vellum.image;
 
+import org.vellum.util.Ints;
+
 /**
  * Scales packed ARGB pixels. Downscaling averages the source pixels each output pixel covers; upscaling is bilinear;
  * nearest neighbour when interpolation is off. Works on horizontal bands so a large output never needs its whole
@@ -52,15 +54,15 @@ public final class Resampler {
         for (int oy = oy0; oy < oy1; oy++) {
             int rowOut = oy * ow;
             if (!smooth) {
-                int y = clamp(clamp((int) ay.at(oy + 0.5), 0, sh - 1) - srcRow0, 0, bandRows - 1);
+                int y = Ints.clamp(Ints.clamp((int) ay.at(oy + 0.5), 0, sh - 1) - srcRow0, 0, bandRows - 1);
                 for (int ox = 0; ox < ow; ox++) {
-                    out[rowOut + ox] = src[y * bw + clamp((int) ax.at(ox + 0.5), 0, sw - 1)];
+                    out[rowOut + ox] = src[y * bw + Ints.clamp((int) ax.at(ox + 0.5), 0, sw - 1)];
                 }
             } else if (ax.scale() >= 1 && ay.scale() >= 1) {
-                int y0 = clamp((int) Math.floor(ay.at(oy)), 0, sh - 1);
+                int y0 = Ints.clamp((int) Math.floor(ay.at(oy)), 0, sh - 1);
                 int y1 = Math.max(y0 + 1, Math.min(sh, (int) Math.ceil(ay.at(oy + 1))));
                 for (int ox = 0; ox < ow; ox++) {
-                    int x0 = clamp((int) Math.floor(ax.at(ox)), 0, sw - 1);
+                    int x0 = Ints.clamp((int) Math.floor(ax.at(ox)), 0, sw - 1);
                     int x1 = Math.max(x0 + 1, Math.min(sw, (int) Math.ceil(ax.at(ox + 1))));
                     out[rowOut + ox] = average(src, bw, srcRow0, bandRows, x0, x1, y0, y1);
                 }
@@ -69,8 +71,8 @@ public final class Resampler {
                 int ya = Math.min((int) fy, sh - 1);
                 int yb = Math.min(ya + 1, sh - 1);
                 double wy = fy - ya;
-                int ra = clamp(ya - srcRow0, 0, bandRows - 1) * bw;
-                int rb = clamp(yb - srcRow0, 0, bandRows - 1) * bw;
+                int ra = Ints.clamp(ya - srcRow0, 0, bandRows - 1) * bw;
+                int rb = Ints.clamp(yb - srcRow0, 0, bandRows - 1) * bw;
                 for (int ox = 0; ox < ow; ox++) {
                     double fx = Math.max(0, ax.at(ox + 0.5) - 0.5);
                     int xa = Math.min((int) fx, sw - 1);
@@ -98,7 +100,7 @@ public final class Resampler {
         long a = 0, r = 0, g = 0, b = 0;
         int n = 0;
         for (int y = y0; y < y1; y++) {
-            int row = clamp(y - srcRow0, 0, bandRows - 1) * bw;
+            int row = Ints.clamp(y - srcRow0, 0, bandRows - 1) * bw;
             for (int x = x0; x < x1; x++) {
                 int p = src[row + x];
                 a += p >>> 24;
@@ -117,12 +119,8 @@ public final class Resampler {
         for (int shift = 0; shift <= 24; shift += 8) {
             double top = (p00 >>> shift & 0xFF) * (1 - wx) + (p10 >>> shift & 0xFF) * wx;
             double bottom = (p01 >>> shift & 0xFF) * (1 - wx) + (p11 >>> shift & 0xFF) * wx;
-            out |= clamp((int) Math.round(top * (1 - wy) + bottom * wy), 0, 255) << shift;
+            out |= Ints.clamp((int) Math.round(top * (1 - wy) + bottom * wy), 0, 255) << shift;
         }
         return out;
-    }
-
-    static int clamp(int v, int lo, int hi) {
-        return v < lo ? lo : Math.min(v, hi);
     }
 }

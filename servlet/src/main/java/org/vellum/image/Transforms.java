@@ -10,7 +10,7 @@ public final class Transforms {
     /** Applies the pixel operations in their fixed order. */
     public static Pixels apply(Pixels p, PixelOps ops) {
         if (ops.isNone()) return p;
-        for (double[] mm : ops.minMax()) p = normalise(p, (int) mm[0], mm[1], mm[2]);
+        for (PixelOps.Range r : ops.minMax()) p = normalise(p, r.channel(), r.min(), r.max());
         if (ops.shade() != null) p = hillShade(p, ops.shade()[0], ops.shade()[1]);
         if (ops.twist() != null) p = twist(p, ops.twist());
         if (ops.gamma() == PixelOps.LOG) {
@@ -285,6 +285,7 @@ public final class Transforms {
         return perSample(p, v -> cdf[(int) v] * 255);
     }
 
+    /** An 8-bit sample. */
     static int clamp(int v) {
         return v < 0 ? 0 : Math.min(v, 255);
     }

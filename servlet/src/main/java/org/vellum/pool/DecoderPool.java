@@ -372,7 +372,7 @@ public final class DecoderPool implements AutoCloseable {
      * that that many would not fit in the native budget with one to spare ({@link #turnsFor(Path)}). The pool bounds each
      * key; a single-tile file has a key per level, so without this one busy file could take every decoder, and with
      * more decoders in use than the budget holds, each one returned would be closed at once and the next request
-     * would set up a codec again (measured on a 16000x12000 single-tile file: half the throughput).
+     * would set up a codec again.
      */
     private static final class Turns {
         int holders; // guarded by turns.compute

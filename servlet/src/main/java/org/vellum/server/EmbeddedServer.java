@@ -7,9 +7,10 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.vellum.api.ImageResolver;
 import org.vellum.config.Settings;
+import org.vellum.http.Routes;
 import org.vellum.source.FilesystemResolver;
-import org.vellum.source.ImageResolver;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
@@ -45,7 +46,7 @@ public final class EmbeddedServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        for (Vellum.Route route : vellum.routes(defaultImage)) {
+        for (Routes.Route route : vellum.routes(defaultImage)) {
             ServletHolder holder = new ServletHolder(route.name(), route.servlet());
             for (String pattern : route.patterns()) context.addServlet(holder, pattern);
         }

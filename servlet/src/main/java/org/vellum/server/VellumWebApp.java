@@ -15,6 +15,7 @@ import jakarta.servlet.ServletRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.config.Settings;
+import org.vellum.http.Routes;
 
 /**
  * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
@@ -37,7 +38,7 @@ public final class VellumWebApp implements ServletContextListener {
         Vellum vellum = new Vellum(settings);
         String image = firstImage(settings.filesystemPrefix());
         try {
-            for (Vellum.Route route : vellum.routes(image)) {
+            for (Routes.Route route : vellum.routes(image)) {
                 ServletRegistration.Dynamic registration = context.addServlet(route.name(), route.servlet());
                 if (registration == null) throw new IllegalStateException("servlet name taken: " + route.name());
                 registration.setLoadOnStartup(1);

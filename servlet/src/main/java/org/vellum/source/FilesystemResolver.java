@@ -7,6 +7,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageResolver;
+import org.vellum.api.ResolvedImage;
+
 /**
  * iipsrv's FILESYSTEM_PREFIX + identifier + FILESYSTEM_SUFFIX, confined to the prefix folder: {@code ..},
  * absolute paths and symbolic links that lead out of it are refused, whatever their encoding was.

@@ -44,7 +44,7 @@ class SettingsTest {
         assertEquals(5000, s.maxCvt());
         assertEquals(-1, s.maxLayers());
         assertEquals("max-age=86400", s.cacheControl());
-        assertEquals("", s.cors());
+        assertEquals("*", s.cors(), "deliberate: viewers on other origins work out of the box (iipsrv: none)");
         assertTrue(s.allowUpscaling());
         assertEquals(1, s.interpolation());
     }

@@ -83,9 +83,9 @@ class LevelCacheTest {
                         file + ": three tiles decoded alone, the third starting one decode of the level beside it");
                 for (String tile : tiles.subList(alone + 1, 12)) http.ok(tile);
                 assertEquals(before + alone + 2, decodes(http), file + ": the other nine cut from the level");
-                long[] stats = http.server().vellum().engine().levelCacheStats();
-                assertEquals(1, stats[0], "one level kept");
-                assertEquals(1000L * 750 * 3, stats[1], "its bytes: one per band and pixel");
+                EngineStats.Levels stats = http.server().vellum().engine().stats().levels();
+                assertEquals(1, stats.kept(), "one level kept");
+                assertEquals(1000L * 750 * 3, stats.bytes(), "its bytes: one per band and pixel");
             }
         }
     }
@@ -112,7 +112,7 @@ class LevelCacheTest {
             long before = decodes(http);
             for (String tile : tilesOf("tiled.jp2", FULL, 5)) http.ok(tile);
             assertEquals(before + 5, decodes(http), "the 3 MP full level is not kept");
-            assertEquals(0, http.server().vellum().engine().levelCacheStats()[0]);
+            assertEquals(0, http.server().vellum().engine().stats().levels().kept());
         }
     }
 
@@ -150,11 +150,11 @@ class LevelCacheTest {
             for (String file : List.of("tiled.jp2", "single.jp2")) {
                 for (int r = 0; r <= HALF; r++) {
                     http.ok("/iip?FIF=" + file + "&JTL=" + r + ",0");
-                    long[] stats = http.server().vellum().engine().levelCacheStats();
-                    assertTrue(stats[1] <= capacity, stats[1] + " bytes kept of " + capacity);
+                    EngineStats.Levels stats = http.server().vellum().engine().stats().levels();
+                    assertTrue(stats.bytes() <= capacity, stats.bytes() + " bytes kept of " + capacity);
                 }
             }
-            assertTrue(http.server().vellum().engine().levelCacheStats()[0] >= 2, "small levels are kept");
+            assertTrue(http.server().vellum().engine().stats().levels().kept() >= 2, "small levels are kept");
         }
     }
 
@@ -164,8 +164,8 @@ class LevelCacheTest {
             for (int r = 0; r <= FULL; r++) http.ok("/iip?FIF=single.jp2&JTL=" + r + ",0");
             http.ok("/iip?FIF=tiled.jp2&JTL=" + HALF + ",5");
             // the smallest level (250x188) is one tile: its decode is the level's
-            long[] stats = http.server().vellum().engine().levelCacheStats();
-            assertEquals(1, stats[3], "only a level a request covers whole: " + Arrays.toString(stats));
+            EngineStats.Levels stats = http.server().vellum().engine().stats().levels();
+            assertEquals(1, stats.decoded(), "only a level a request covers whole: " + stats);
             assertEquals(0, http.server().vellum().engine().pool().stats().idle(), "no decoder is kept open");
         }
     }
@@ -186,9 +186,9 @@ class LevelCacheTest {
             for (String tile : tiles.subList(alone + 1, tiles.size())) cut.add(http.ok(tile));
             assertEquals(before + alone + 1 + 3, decodes(http),
                     "48 tiles of the 2000x1500 level: " + (alone + 1) + " decoded alone, the level in three bands");
-            long[] stats = http.server().vellum().engine().levelCacheStats();
-            assertEquals(1, stats[0]);
-            assertEquals(2000L * 1500 * 3, stats[1]);
+            EngineStats.Levels stats = http.server().vellum().engine().stats().levels();
+            assertEquals(1, stats.kept());
+            assertEquals(2000L * 1500 * 3, stats.bytes());
             assertTrue(http.server().vellum().engine().pool().stats().destroyed() >= closedBefore + 2,
                     "the first tile's own decoder, and the level's once the level is kept, are closed");
             // tiles 16-23 (rows 512-767) cross the first band's end at row 524

@@ -1,5 +1,8 @@
 package org.vellum.source;
 
+import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ResolvedImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.vellum.config.Settings;
 import org.vellum.server.EmbeddedServer;
 import org.vellum.source.FilesystemResolver;
-import org.vellum.source.ImageResolver;
+import org.vellum.api.ImageResolver;
 
 /** Real HTTP over loopback to an embedded server. */
 public final class Http implements AutoCloseable {

@@ -2,9 +2,11 @@ package org.vellum.osgi.gate;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -18,12 +20,14 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 
@@ -32,33 +36,40 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
  * service.ranking -1000: the whiteboard shadows it while Vellum's own servlet is there and activates it when that
  * one goes, so clients get 503 + Retry-After instead of 404. (2) A filter on the same patterns that turns the
  * failure of a request caught in the middle of the switch (Felix's "Servlet has been unregistered", a class of an
- * uninstalled revision) into the same 503, when nothing has been sent yet. Deliberately imports nothing of Vellum:
- * it must not keep an old Vellum revision wired.
+ * uninstalled revision) into the same 503, when nothing has been sent yet. The patterns are those of Vellum's own
+ * servlet registrations (property {@code vellum.servlet}), read from their service properties and remembered when
+ * they go: one route table, Vellum's. Deliberately imports nothing of Vellum and never gets its servlet objects: it
+ * must not keep an old Vellum revision wired.
  */
-@Component(service = {}, immediate = true, configurationPid = "org.vellum",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = {}, immediate = true)
 @RequireHttpWhiteboard
 public class GateComponent {
-    private static final String[] FIXED = {"/iip", "/fcgi-bin/iipsrv.fcgi", "/iipsrv/iipsrv.fcgi", "/zoomify/*",
-            "/deepzoom/*", "/"};
+    private final Map<String, String[]> routes = new TreeMap<>();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private BundleContext context;
 
-    @Activate
-    void activate(BundleContext context, Map<String, Object> properties) {
-        String[] patterns = patterns(properties);
-        registrations.add(context.registerService(Servlet.class, new Unavailable(), props("servlet", patterns)));
-        registrations.add(context.registerService(Filter.class, new SwitchFilter(), props("filter", patterns)));
+    @Reference(service = Servlet.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(vellum.servlet=*)", updated = "updatedRoute")
+    synchronized void bindRoute(ServiceReference<Servlet> ref) {
+        remember(ref);
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        String[] patterns = patterns(properties);
-        registrations.get(0).setProperties(props("servlet", patterns));
-        registrations.get(1).setProperties(props("filter", patterns));
+    synchronized void updatedRoute(ServiceReference<Servlet> ref) {
+        remember(ref);
+    }
+
+    /** Vellum's servlet went (an update under way): its patterns stay, so the gate answers them meanwhile. */
+    synchronized void unbindRoute(ServiceReference<Servlet> ref) {
+    }
+
+    @Activate
+    synchronized void activate(BundleContext context) {
+        this.context = context;
+        refresh();
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         for (ServiceRegistration<?> r : registrations) {
             try {
                 r.unregister();
@@ -67,14 +78,30 @@ public class GateComponent {
             }
         }
         registrations.clear();
+        context = null;
     }
 
-    private static String[] patterns(Map<String, Object> properties) {
-        Object v = properties.get("iiifPrefix");
-        String prefix = (v == null ? "/iiif" : v.toString()).trim().replaceAll("^/+|/+$", "");
-        String[] all = java.util.Arrays.copyOf(FIXED, FIXED.length + 1);
-        all[FIXED.length] = "/" + (prefix.isEmpty() ? "iiif" : prefix) + "/*";
-        return all;
+    private void remember(ServiceReference<Servlet> ref) {
+        Object name = ref.getProperty("vellum.servlet");
+        Object patterns = ref.getProperty(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN);
+        String[] p = patterns instanceof String[] a ? a : patterns == null ? new String[0]
+                : new String[] {patterns.toString()};
+        if (name == null || Arrays.equals(routes.get(name.toString()), p)) return;
+        routes.put(name.toString(), p);
+        refresh();
+    }
+
+    /** Registers the servlet and the filter on every pattern remembered, or moves them to the new set. */
+    private void refresh() {
+        if (context == null || routes.isEmpty()) return;
+        String[] patterns = routes.values().stream().flatMap(Arrays::stream).distinct().toArray(String[]::new);
+        if (registrations.isEmpty()) {
+            registrations.add(context.registerService(Servlet.class, new Unavailable(), props("servlet", patterns)));
+            registrations.add(context.registerService(Filter.class, new SwitchFilter(), props("filter", patterns)));
+        } else {
+            registrations.get(0).setProperties(props("servlet", patterns));
+            registrations.get(1).setProperties(props("filter", patterns));
+        }
     }
 
     private static Hashtable<String, Object> props(String kind, String[] patterns) {

@@ -16,6 +16,7 @@ import org.vellum.codec.openjpeg.OpenJpegLibrary.CParameters;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImage;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImageCmptparm;
 import org.vellum.codec.openjpeg.OpenJpegLibrary.OpjImageComp;
+import org.vellum.util.Ints;
 
 /**
  * Encodes JPEG 2000 files tile by tile ({@code opj_image_tile_create} + {@code opj_write_tile}), pulling one tile of pixels at a
@@ -109,7 +110,7 @@ public final class Jp2Writer {
     static int effectiveLevels(int requested, int tileW, int tileH, int[] dx, int[] dy) {
         int side = Integer.MAX_VALUE;
         for (int c = 0; c < dx.length; c++) {
-            side = Math.min(side, Math.min(ceilDiv(tileW, dx[c]), ceilDiv(tileH, dy[c])));
+            side = Math.min(side, Math.min((int) Ints.ceilDiv(tileW, dx[c]), (int) Ints.ceilDiv(tileH, dy[c])));
         }
         int max = 31 - Integer.numberOfLeadingZeros(Math.max(1, side));
         return Math.max(0, Math.min(requested, max));
@@ -129,10 +130,6 @@ public final class Jp2Writer {
         int[] a = new int[n];
         Arrays.fill(a, 1);
         return a;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 
     /** One encode: owns codec, stream, image and tile buffer, all freed in {@link #close()}. */
@@ -199,8 +196,8 @@ public final class Jp2Writer {
             int tile = options.tileSize();
             int tdx = tile > 0 ? Math.min(tile, width) : width;
             int tdy = tile > 0 ? Math.min(tile, height) : height;
-            int tilesX = ceilDiv(width, tdx);
-            int tilesY = ceilDiv(height, tdy);
+            int tilesX = (int) Ints.ceilDiv(width, tdx);
+            int tilesY = (int) Ints.ceilDiv(height, tdy);
             int levels = effectiveLevels(options.levels(), tdx, tdy, dx, dy);
             int numres = levels + 1;
             int layers = options.qualityLayers();
@@ -246,8 +243,8 @@ public final class Jp2Writer {
             for (int c = 0; c < nc; c++) {
                 parms[c].dx = dx[c];
                 parms[c].dy = dy[c];
-                parms[c].w = ceilDiv(width, dx[c]);
-                parms[c].h = ceilDiv(height, dy[c]);
+                parms[c].w = (int) Ints.ceilDiv(width, dx[c]);
+                parms[c].h = (int) Ints.ceilDiv(height, dy[c]);
                 parms[c].prec = precision;
                 parms[c].bpp = precision;
                 parms[c].sgnd = signed ? 1 : 0;
@@ -297,7 +294,7 @@ public final class Jp2Writer {
             int bytes = precision <= 8 ? 1 : 2;
             long capacity = 0;
             for (int c = 0; c < nc; c++) {
-                capacity += (long) ceilDiv(tdx, dx[c]) * ceilDiv(tdy, dy[c]) + ceilDiv(tdy, dy[c]) + ceilDiv(tdx, dx[c]) + 1;
+                capacity += (long) (int) Ints.ceilDiv(tdx, dx[c]) * (int) Ints.ceilDiv(tdy, dy[c]) + (int) Ints.ceilDiv(tdy, dy[c]) + (int) Ints.ceilDiv(tdx, dx[c]) + 1;
             }
             Memory buffer = new Memory(capacity * bytes);
             int[][] planes = new int[nc][];
@@ -376,10 +373,10 @@ public final class Jp2Writer {
         /** Writes one component of the tile at {@code offset}; the component keeps every (dx,dy)-th full-resolution sample. */
         private static long pack(Memory buffer, long offset, int bytes, int[] plane, int tw, int th,
                                  int x0, int y0, int x1, int y1, int dx, int dy) {
-            int cx0 = ceilDiv(x0, dx);
-            int cy0 = ceilDiv(y0, dy);
-            int cw = ceilDiv(x1, dx) - cx0;
-            int ch = ceilDiv(y1, dy) - cy0;
+            int cx0 = (int) Ints.ceilDiv(x0, dx);
+            int cy0 = (int) Ints.ceilDiv(y0, dy);
+            int cw = (int) Ints.ceilDiv(x1, dx) - cx0;
+            int ch = (int) Ints.ceilDiv(y1, dy) - cy0;
             int n = cw * ch;
             if (bytes == 1) {
                 byte[] b = new byte[n];

@@ -1,5 +1,6 @@
 package org.vellum.codec.openjpeg;
 
+import org.vellum.util.Ints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
@@ -107,7 +108,7 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
         if (n == 1) {
             int[] g = planes[0];
             for (int i = 0; i < count; i++) {
-                int v = clamp(g[i], 255);
+                int v = Ints.clamp(g[i], 0, 255);
                 out[i] = 0xFF000000 | v << 16 | v << 8 | v;
             }
             return out;
@@ -120,8 +121,8 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
         int[] b = planes[2];
         int[] a = n == 4 ? planes[3] : null;
         for (int i = 0; i < count; i++) {
-            int alpha = a == null ? 255 : clamp(a[i], 255);
-            out[i] = alpha << 24 | clamp(r[i], 255) << 16 | clamp(g[i], 255) << 8 | clamp(b[i], 255);
+            int alpha = a == null ? 255 : Ints.clamp(a[i], 0, 255);
+            out[i] = alpha << 24 | Ints.clamp(r[i], 0, 255) << 16 | Ints.clamp(g[i], 0, 255) << 8 | Ints.clamp(b[i], 0, 255);
         }
         return out;
     }
@@ -136,11 +137,11 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
         if (prec >= 8) {
             int shift = prec - 8;
             for (int i = 0; i < src.length; i++) {
-                out[i] = clamp(src[i] + offset, max) >> shift;
+                out[i] = Ints.clamp(src[i] + offset, 0, max) >> shift;
             }
         } else {
             for (int i = 0; i < src.length; i++) {
-                out[i] = clamp(src[i] + offset, max) * 255 / max;
+                out[i] = Ints.clamp(src[i] + offset, 0, max) * 255 / max;
             }
         }
         return out;
@@ -172,11 +173,7 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
     }
 
     private static int scale8(double v, int max, int prec, int shift) {
-        int x = clamp((int) Math.round(v), max);
+        int x = Ints.clamp((int) Math.round(v), 0, max);
         return prec >= 8 ? x >> shift : x * 255 / max;
-    }
-
-    private static int clamp(int v, int max) {
-        return v < 0 ? 0 : Math.min(v, max);
     }
 }

@@ -1,5 +1,6 @@
 package org.vellum.codec.openjpeg;
 
+import org.vellum.util.Ints;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -388,12 +389,12 @@ final class ResolutionCut {
 
         /** The geometry of the image at level {@code d}: sizes and offsets divided by 2^d, rounded up; one tile. */
         Siz reduced(int d) {
-            long xo = ceilDiv(g.xo(), 1L << d);
-            long yo = ceilDiv(g.yo(), 1L << d);
-            long xto = ceilDiv(g.xto(), 1L << d);
-            long yto = ceilDiv(g.yto(), 1L << d);
-            long xsiz = ceilDiv(g.xsiz(), 1L << d);
-            long ysiz = ceilDiv(g.ysiz(), 1L << d);
+            long xo = Ints.ceilDiv(g.xo(), 1L << d);
+            long yo = Ints.ceilDiv(g.yo(), 1L << d);
+            long xto = Ints.ceilDiv(g.xto(), 1L << d);
+            long yto = Ints.ceilDiv(g.yto(), 1L << d);
+            long xsiz = Ints.ceilDiv(g.xsiz(), 1L << d);
+            long ysiz = Ints.ceilDiv(g.ysiz(), 1L << d);
             return new Siz(new SizSegment(xsiz, ysiz, xo, yo, xsiz - xto, ysiz - yto, xto, yto, g.csiz()), dx, dy);
         }
 
@@ -502,8 +503,8 @@ final class ResolutionCut {
                 int npy = (int) grid[3];
                 long wx0 = (region[0] >> shift) - REGION_MARGIN;
                 long wy0 = (region[1] >> shift) - REGION_MARGIN;
-                long wx1 = ceilDiv(region[2], 1L << shift) + REGION_MARGIN;
-                long wy1 = ceilDiv(region[3], 1L << shift) + REGION_MARGIN;
+                long wx1 = Ints.ceilDiv(region[2], 1L << shift) + REGION_MARGIN;
+                long wy1 = Ints.ceilDiv(region[3], 1L << shift) + REGION_MARGIN;
                 boolean[] near = new boolean[npx * npy];
                 for (int y = 0; y < npy; y++) {
                     for (int x = 0; x < npx; x++) {
@@ -536,10 +537,10 @@ final class ResolutionCut {
         long[] packetsPerResolution(Cod cod) {
             long[] out = new long[cod.resolutions];
             for (int c = 0; c < dx.length; c++) {
-                long cx0 = ceilDiv(g.xo(), dx[c]);
-                long cy0 = ceilDiv(g.yo(), dy[c]);
-                long cx1 = ceilDiv(g.xsiz(), dx[c]);
-                long cy1 = ceilDiv(g.ysiz(), dy[c]);
+                long cx0 = Ints.ceilDiv(g.xo(), dx[c]);
+                long cy0 = Ints.ceilDiv(g.yo(), dy[c]);
+                long cx1 = Ints.ceilDiv(g.xsiz(), dx[c]);
+                long cy1 = Ints.ceilDiv(g.ysiz(), dy[c]);
                 for (int r = 0; r < cod.resolutions; r++) {
                     long[] grid = precinctGrid(cx0, cy0, cx1, cy1, cod.resolutions - 1 - r, cod.precinctWidthExp[r],
                             cod.precinctHeightExp[r]);
@@ -554,17 +555,13 @@ final class ResolutionCut {
          * below it, precincts 2^ppx x 2^ppy: {first column, first row, columns, rows} (B.6 of the standard).
          */
         private static long[] precinctGrid(long cx0, long cy0, long cx1, long cy1, int shift, int ppx, int ppy) {
-            long rx0 = ceilDiv(cx0, 1L << shift);
-            long ry0 = ceilDiv(cy0, 1L << shift);
-            long rx1 = ceilDiv(cx1, 1L << shift);
-            long ry1 = ceilDiv(cy1, 1L << shift);
-            long columns = rx1 > rx0 ? ceilDiv(rx1, 1L << ppx) - (rx0 >> ppx) : 0;
-            long rows = ry1 > ry0 ? ceilDiv(ry1, 1L << ppy) - (ry0 >> ppy) : 0;
+            long rx0 = Ints.ceilDiv(cx0, 1L << shift);
+            long ry0 = Ints.ceilDiv(cy0, 1L << shift);
+            long rx1 = Ints.ceilDiv(cx1, 1L << shift);
+            long ry1 = Ints.ceilDiv(cy1, 1L << shift);
+            long columns = rx1 > rx0 ? Ints.ceilDiv(rx1, 1L << ppx) - (rx0 >> ppx) : 0;
+            long rows = ry1 > ry0 ? Ints.ceilDiv(ry1, 1L << ppy) - (ry0 >> ppy) : 0;
             return new long[] {rx0 >> ppx, ry0 >> ppy, columns, rows};
-        }
-
-        private static long ceilDiv(long a, long b) {
-            return (a + b - 1) / b;
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.vellum.image.Dimension;
 import org.vellum.image.ImageInfo;
 
 /**
@@ -92,13 +93,13 @@ public final class InfoJson {
 
     static List<Map<String, Object>> sizes(ImageInfo info, Size.Limits limits) {
         List<Map<String, Object>> sizes = new ArrayList<>();
-        for (int[] wh : info.levelsSmallestFirst()) {
-            if (wh[0] > limits.maxWidth() || wh[1] > limits.maxHeight() || (long) wh[0] * wh[1] > limits.maxArea()) {
+        for (Dimension wh : info.levelsSmallestFirst()) {
+            if (wh.width() > limits.maxWidth() || wh.height() > limits.maxHeight() || (long) wh.width() * wh.height() > limits.maxArea()) {
                 continue;                                   // a size the limits refuse is no help to a client
             }
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("width", wh[0]);
-            s.put("height", wh[1]);
+            s.put("width", wh.width());
+            s.put("height", wh.height());
             sizes.add(s);
         }
         return sizes;

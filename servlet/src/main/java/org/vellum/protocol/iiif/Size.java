@@ -1,8 +1,10 @@
 package org.vellum.protocol.iiif;
 
+import org.vellum.util.Ints;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.vellum.image.Dimension;
 import org.vellum.image.Rect;
 
 /**
@@ -62,7 +64,7 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
      * The output width and height for a region. {@code max} (and v2 {@code full}) and {@code !w,h} fit the limits;
      * every other form asking for more than the limits, or (in v3, without {@code ^}) for more than the region, is a 400.
      */
-    public int[] resolve(Rect region, Limits limits) throws IiifException {
+    public Dimension resolve(Rect region, Limits limits) throws IiifException {
         int rw = region.width();
         int rh = region.height();
         long w;
@@ -81,7 +83,7 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
                 // the bounding dimension exactly, the other rounded, never past the box
                 w = Math.min((long) width, Math.max(1, Math.round(rw * s)));
                 h = Math.min((long) height, Math.max(1, Math.round(rh * s)));
-                return new int[] {(int) w, (int) h};
+                return new Dimension((int) w, (int) h);
             }
             case WIDTH -> {
                 w = (long) width;
@@ -109,7 +111,7 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
             throw IiifException.badRequest("Size " + w + "x" + h + " exceeds the server's limits (maxWidth "
                     + limits.maxWidth() + ", maxHeight " + limits.maxHeight() + ", maxArea " + limits.maxArea() + ")");
         }
-        return new int[] {(int) w, (int) h};
+        return new Dimension((int) w, (int) h);
     }
 
     /**
@@ -119,15 +121,11 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
      */
     static long levelSide(int start, int length, int otherStart, int otherLength, long given) {
         for (int d = 0; d < 31; d++) {
-            long l = ceilShift((long) start + length, d) - ceilShift(start, d);
-            if (l == given) return Math.max(1, ceilShift((long) otherStart + otherLength, d) - ceilShift(otherStart, d));
+            long l = Ints.ceilShift((long) start + length, d) - Ints.ceilShift(start, d);
+            if (l == given) return Math.max(1, Ints.ceilShift((long) otherStart + otherLength, d) - Ints.ceilShift(otherStart, d));
             if (l < given) break;
         }
         return Math.max(1, Math.round((double) given * otherLength / length));
-    }
-
-    private static long ceilShift(long v, int d) {
-        return (v + (1L << d) - 1) >> d;
     }
 
     /** The largest scale of a rw x rh region within the limits. */
@@ -136,12 +134,12 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
         return Math.min(s, Math.sqrt((double) limits.maxArea() / ((double) rw * rh)));
     }
 
-    private static int[] scaled(int rw, int rh, double s, Limits limits) {
-        if (s >= 1 && s < 1 + 1e-12) return new int[] {rw, rh};
+    private static Dimension scaled(int rw, int rh, double s, Limits limits) {
+        if (s >= 1 && s < 1 + 1e-12) return new Dimension(rw, rh);
         long w = Math.max(1, (long) Math.floor(rw * s + 1e-9));
         long h = Math.max(1, (long) Math.floor(rh * s + 1e-9));
         w = Math.min(w, limits.maxWidth());
         h = Math.min(h, limits.maxHeight());
-        return new int[] {(int) w, (int) h};
+        return new Dimension((int) w, (int) h);
     }
 }

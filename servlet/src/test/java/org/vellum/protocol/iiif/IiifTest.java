@@ -588,7 +588,7 @@ class IiifTest {
     // ---- HTTP ----
 
     @Test
-    void corsIsOpenByDefaultOnEveryIiifResponse() {
+    void corsIsOpenByDefaultOnEveryResponseOfEveryProtocol() {
         assertEquals("*", header(get("3/grid.jp2/info.json"), "Access-Control-Allow-Origin"));
         assertEquals("*", header(get("3/grid.jp2/full/pct:10/0/default.jpg"), "Access-Control-Allow-Origin"));
         assertEquals("*", header(get("3/grid.jp2/full/0,/0/default.jpg"), "Access-Control-Allow-Origin"));
@@ -597,8 +597,10 @@ class IiifTest {
                 "Access-Control-Request-Method", "GET");
         assertEquals(204, pre.statusCode());
         assertEquals("*", header(pre, "Access-Control-Allow-Origin"));
-        // IIP keeps its own CORS setting (empty by default)
-        assertNull(header(http.get("/iip?FIF=grid.jp2&JTL=0,0"), "Access-Control-Allow-Origin"));
+        // one rule for every protocol: IIP, Zoomify and Deep Zoom are open by default too
+        assertEquals("*", header(http.get("/iip?FIF=grid.jp2&JTL=0,0"), "Access-Control-Allow-Origin"));
+        assertEquals("*", header(http.get("/zoomify/grid.jp2/ImageProperties.xml"), "Access-Control-Allow-Origin"));
+        assertEquals("*", header(http.get("/deepzoom/grid.jp2.dzi"), "Access-Control-Allow-Origin"));
     }
 
     @Test
@@ -662,13 +664,13 @@ class IiifTest {
                         // a whole level the request starts decoding beside it (one band: levels here are small)
                         // is an investment, not the tile's decode
                         assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
-                        long levelsBefore = http.server().vellum().engine().levelCacheStats()[3];
+                        long levelsBefore = http.server().vellum().engine().stats().levels().decoded();
                         long before = http.server().vellum().engine().pool().stats().borrowed();
                         BufferedImage t = image("3/" + file + "/" + x + "," + y + "," + rw + "," + rh + "/" + tw + ","
                                 + th + "/0/default.png");
                         assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
                         long decodes = http.server().vellum().engine().pool().stats().borrowed() - before
-                                - (http.server().vellum().engine().levelCacheStats()[3] - levelsBefore);
+                                - (http.server().vellum().engine().stats().levels().decoded() - levelsBefore);
                         assertTrue(decodes <= 1, decodes + " decodes for tile " + x + "," + y + " at 1/" + s
                                 + " (none when its whole level is already in LEVEL_CACHE_SIZE)");
                         BufferedImage ref = reference(images.resolve(file), x, y, rw, rh, d);

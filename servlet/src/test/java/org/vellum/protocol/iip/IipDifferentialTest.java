@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.vellum.codec.openjpeg.Jp2EncodeOptions;
 import org.vellum.codec.openjpeg.Jp2Writer;
 import org.vellum.config.Settings;
-import org.vellum.http.HttpDates;
+import org.vellum.pipeline.HttpDates;
 import org.vellum.server.EmbeddedServer;
 import org.vellum.testing.RawHttp;
 import org.vellum.testing.RawResponse;

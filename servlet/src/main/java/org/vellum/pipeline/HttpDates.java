@@ -1,4 +1,4 @@
-package org.vellum.http;
+package org.vellum.pipeline;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

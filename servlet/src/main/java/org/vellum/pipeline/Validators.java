@@ -1,20 +1,21 @@
-package org.vellum.http;
+package org.vellum.pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
+import org.vellum.api.Caller;
+import org.vellum.api.ResolvedImage;
 import org.vellum.config.Settings;
-import org.vellum.source.ResolvedImage;
 
 /** Validators for conditional requests: Last-Modified from the file, a strong ETag per file version and request. */
-public final class Caching {
-    private Caching() {
+final class Validators {
+    private Validators() {
     }
 
     /** Strong: changes when the file changes, and differs between requests that give different bytes. */
-    public static String etag(ResolvedImage image, String requestKey, Settings settings) {
+    static String etag(ResolvedImage image, String variant, Settings settings) {
         CRC32 crc = new CRC32();
-        crc.update((requestKey + "|" + settings.jpegQuality() + "|" + settings.maxLayers() + "|" + settings.maxCvt()
+        crc.update((variant + "|" + settings.jpegQuality() + "|" + settings.maxLayers() + "|" + settings.maxCvt()
                 + "|" + settings.interpolation()).getBytes(StandardCharsets.UTF_8));
         return "\"" + image.fingerprint() + "-" + Long.toHexString(crc.getValue()) + "\"";
     }
@@ -23,8 +24,9 @@ public final class Caching {
      * True when the client's copy is current: If-None-Match naming the ETag, or (without If-None-Match)
      * If-Modified-Since at or after the file's mtime, to the second.
      */
-    public static boolean notModified(RequestContext ctx, ResolvedImage image, String etag) {
-        String inm = ctx.header("If-None-Match");
+    static boolean notModified(Caller caller, ResolvedImage image, String etag) {
+        if (caller == null) return false;
+        String inm = caller.header("If-None-Match");
         if (inm != null) {
             for (String candidate : inm.split(",")) {
                 String c = candidate.trim();
@@ -32,7 +34,7 @@ public final class Caching {
             }
             return false;
         }
-        long ims = HttpDates.parse(ctx.header("If-Modified-Since"));
+        long ims = HttpDates.parse(caller.header("If-Modified-Since"));
         return ims >= 0 && image.lastModified() / 1000 <= ims / 1000;
     }
 }

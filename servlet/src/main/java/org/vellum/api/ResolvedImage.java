@@ -1,4 +1,4 @@
-package org.vellum.source;
+package org.vellum.api;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package org.vellum.source;
+package org.vellum.api;
 
 /**
  * A resolver's refusal with the HTTP status it means, for what {@link ImageNotFoundException} (404) and

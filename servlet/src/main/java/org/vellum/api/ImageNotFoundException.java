@@ -1,4 +1,4 @@
-package org.vellum.source;
+package org.vellum.api;
 
 /** The identifier names no readable image under the image root. */
 public final class ImageNotFoundException extends Exception {

@@ -1,6 +1,4 @@
-package org.vellum.source;
-
-import org.vellum.http.RequestContext;
+package org.vellum.api;
 
 /** Maps an identifier from a request onto an image file. Repository adapters provide their own. */
 public interface ImageResolver {
@@ -8,9 +6,9 @@ public interface ImageResolver {
 
     /**
      * The same, for a resolver whose answer depends on who asks (a repository that checks the caller's credentials).
-     * Protocols that know the request call this one; {@code ctx} may be null.
+     * Every protocol calls this one; {@code caller} may be null for work the server does on its own.
      */
-    default ResolvedImage resolve(String identifier, RequestContext ctx)
+    default ResolvedImage resolve(String identifier, Caller caller)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         return resolve(identifier);
     }

@@ -1,4 +1,4 @@
-package org.vellum.source;
+package org.vellum.api;
 
 /** The identifier would lead outside the image root. */
 public final class ForbiddenPathException extends Exception {

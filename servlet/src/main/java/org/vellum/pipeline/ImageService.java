@@ -1,0 +1,90 @@
+package org.vellum.pipeline;
+
+import java.util.function.Function;
+
+import org.vellum.api.Caller;
+import org.vellum.api.ResolvedImage;
+import org.vellum.config.Settings;
+import org.vellum.image.ImageEngine;
+import org.vellum.image.ImageException;
+import org.vellum.image.ImageInfo;
+import org.vellum.image.ImageRequest;
+import org.vellum.image.Rect;
+
+/**
+ * The pipeline every protocol goes through: resolve the identifier for its caller → the image's facts → validators
+ * (ETag, Last-Modified) → a conditional request's 304 → the protocol's own work → an answer rendered by the one
+ * {@link HttpPolicy}. A protocol supplies the query, the work and how its failures read, nothing else.
+ */
+public final class ImageService {
+    private final ImageEngine engine;
+    private final HttpPolicy policy;
+
+    public ImageService(ImageEngine engine, HttpPolicy policy) {
+        this.engine = engine;
+        this.policy = policy;
+    }
+
+    /** What a protocol does once its image is known: render the answer's body, or throw. */
+    @FunctionalInterface
+    public interface Work {
+        Representation render(Subject subject) throws ImageException;
+    }
+
+    /**
+     * Answers {@code query} for {@code caller}.
+     *
+     * @param failure how the protocol words a failure (status and message of the exception)
+     */
+    public Answer serve(Query query, Caller caller, Work work, Function<ImageException, Representation> failure) {
+        Subject subject;
+        try {
+            subject = subject(query, caller);
+        } catch (ImageException e) {
+            return policy.render(failure.apply(e), caller);
+        }
+        if (Validators.notModified(caller, subject.image(), subject.etag())) {
+            return policy.notModified(subject, query, caller);
+        }
+        Representation r;
+        try {
+            r = work.render(subject);
+        } catch (ImageException e) {
+            r = failure.apply(e);
+        }
+        return policy.render(subject, r, query, caller);
+    }
+
+    /** The image, its facts and this query's ETag; no conditional check. */
+    public Subject subject(Query query, Caller caller) throws ImageException {
+        ResolvedImage image = engine.resolve(query.identifier(), caller);
+        ImageInfo info = engine.info(image);
+        return new Subject(image, info, Validators.etag(image, query.variant(), engine.settings()));
+    }
+
+    /** True when the caller's copy of the subject's answer is current. */
+    public boolean notModified(Subject subject, Caller caller) {
+        return Validators.notModified(caller, subject.image(), subject.etag());
+    }
+
+    /** A request for this subject's area at the configured JPEG quality, to be completed by the protocol. */
+    public ImageRequest.Builder request(Subject subject, Rect region) {
+        return ImageRequest.of(subject.image(), region).quality(engine.settings().jpegQuality());
+    }
+
+    public byte[] produce(ImageRequest request) throws ImageException {
+        return engine.produce(request);
+    }
+
+    public org.vellum.image.Pixels render(ImageRequest request) throws ImageException {
+        return engine.render(request);
+    }
+
+    public HttpPolicy policy() {
+        return policy;
+    }
+
+    public Settings settings() {
+        return engine.settings();
+    }
+}
