@@ -26,7 +26,7 @@ IIPSRV=/usr/lib/iipimage-server/iipsrv.fcgi
 FCGI_PATH=/fcgi-bin/iipsrv.fcgi   # Vellum answers IIP there too: both servers get the same URLs
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 "$root/bin/install-deps" test
-"$root/bin/vellum" --help >/dev/null          # builds on first use
+"$root/bin/vellum" --build-only                # installs and builds on first use
 
 bench_start_dir cache
 work=$bench_dir
