@@ -5,7 +5,7 @@
 #     (MAX_IMAGE_CACHE_SIZE=10);
 #   - Vellum's embedded launcher with its output cache at the default (MAX_IMAGE_CACHE_SIZE=10), then off (0), then
 #     off in memory but with a memcached (started here on a loopback port, when installed) holding the tiles;
-#   - two Vellum nodes (default cache) sharing that memcached behind nginx, configured as README shows;
+#   - two Vellum nodes (default cache) sharing that memcached behind nginx, configured as docs/deployment.md shows;
 # and prints req/s, p50/p99 and the ratio of each run to iipsrv's. Run on demand:
 #
 #   bench/cache.sh
@@ -26,7 +26,7 @@ IIPSRV=/usr/lib/iipimage-server/iipsrv.fcgi
 FCGI_PATH=/fcgi-bin/iipsrv.fcgi   # Vellum answers IIP there too: both servers get the same URLs
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 "$root/bin/install-deps" test
-"$root/bin/vellum" --help >/dev/null          # builds on first use
+"$root/bin/vellum" --build-only                # installs and builds on first use
 
 bench_start_dir cache
 work=$bench_dir
@@ -100,7 +100,7 @@ for run in $runs; do
   kill "$vpid"; wait "$vpid" 2>/dev/null || true
 done
 
-# --- two nodes behind nginx sharing the memcached, as README's "several nodes" section sets them up -----------------
+# --- two nodes behind nginx sharing the memcached, as docs/deployment.md, "Several nodes", sets them up ---------------
 if [ -n "${mport:-}" ] && command -v nginx >/dev/null; then
   nport=$(free_port); port2=$(free_port)
   nodes=()

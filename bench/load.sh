@@ -30,7 +30,7 @@ vport=$(free_port); hport=$(free_port); fport=$(free_port)
 
 # --- Vellum (builds itself on first use; without BENCH_IMAGES it serves demo/ and makes demo.jp2 there) -------------
 echo "Building Vellum if needed..." >&2
-"$root/bin/vellum" --help >/dev/null
+"$root/bin/vellum" --build-only
 vellum_args=(--port "$vport" --host 127.0.0.1)
 if [ -n "${BENCH_IMAGES:-}" ]; then
   images=$(cd "$BENCH_IMAGES" && pwd -P)

@@ -81,7 +81,7 @@ trap 'echo "many.sh: a command failed at line $LINENO" >&2' ERR
 run_start=$(date +%s)
 
 echo "Building Vellum if needed..." >&2
-"$root/bin/vellum" --help >/dev/null
+"$root/bin/vellum" --build-only
 
 # --- 1. images ----------------------------------------------------------------------------------------------------
 many=$WORK/many

@@ -47,7 +47,7 @@ trap 'echo "speed.sh: a command failed at line $LINENO" >&2' ERR
 
 # --- 1. images --------------------------------------------------------------------------------------------------
 echo "Building Vellum and the benchmark classes if needed..." >&2
-"$root/bin/vellum" --help >/dev/null
+"$root/bin/vellum" --build-only
 (cd "$root" && mvn -q -B -pl servlet -am -Pbench -DskipTests test-compile dependency:build-classpath \
    -Dmdep.includeScope=test -Dmdep.outputFile="$run_dir/cp.txt" >&2)
 build=$root/servlet/target/bench-build

@@ -72,7 +72,7 @@ class DspaceInFelixTest {
                 "db.user", "postgres",
                 "assetstores", new String[] {"0=" + store},
                 "lookup.ttl.seconds", 1));
-        // README's order: the two libraries' bundles, Vellum, then the adapter
+        // docs/dspace.md's order: the two libraries' bundles, Vellum, then the adapter
         List<Bundle> installed = felix.installAndStart(List.of("HikariCP", "postgresql", "vellum-bundle",
                 "vellum-dspace-adapter"));
         adapter = installed.get(3);

@@ -10,8 +10,9 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
 import org.jboss.shrinkwrap.api.Archive;
 
 /**
- * What the README tells a Jetty 12 admin to set for IIIF identifiers carrying {@code %2F}: URI compliance that lets
- * ambiguous path separators and encodings through on the connector, and ambiguous URIs decoded by the servlet handler.
+ * What docs/deployment.md tells a Jetty 12 admin to set for IIIF identifiers carrying {@code %2F}: URI compliance that
+ * lets ambiguous path separators and encodings through on the connector, and ambiguous URIs decoded by the servlet
+ * handler.
  * With Jetty's defaults such requests get "400 Ambiguous URI path separator" before Vellum sees them (seen here).
  */
 public final class AdminJettySettings implements LoadableExtension {

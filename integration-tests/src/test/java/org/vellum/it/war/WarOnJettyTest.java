@@ -184,7 +184,7 @@ class WarOnJettyTest {
         assertEquals(300, jsonInt(json, "maxWidth"));
     }
 
-    /** With the Jetty settings of AdminJettySettings, as the README gives them; Jetty's defaults answer 400. */
+    /** With the Jetty settings of AdminJettySettings, as docs/deployment.md gives them; Jetty's defaults answer 400. */
     @Test
     void iiifIdentifierWithEncodedSlashReachesTheSubfolder() throws Exception {
         HttpResponse<String> r = getText("iiif/3/sub%2Fpage.jp2/info.json");
