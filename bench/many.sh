@@ -24,7 +24,8 @@
 # Settings (environment): N ("1 4 12 40 200"), DURATION seconds per server and run of workload many (20), CONNECTIONS
 # (8) and THREADS (2) of wrk in workload many, SESSION_DURATION seconds per server (60: a session is about 150
 # requests, so a viewer needs most of a minute for a few of them), SESSIONS concurrent viewers (8), SESSION_IMAGES
-# (40), ZIPF_S (1.0), ZOOMS (3), PANS (4), WINDOW viewer size (1280x900), WORKLOADS ("many sessions"), ENCODERS
+# (40), ZIPF_S (1.0), ZOOMS (3), PANS (4), REPEAT (0: each viewer replays its first REPEAT sessions over and over,
+# so that a cache meets the same views again; 0 never), WINDOW viewer size (1280x900), WORKLOADS ("many sessions"), ENCODERS
 # ("opj"; "opj vellum" adds copies of speed.sh's 8000x6000 image from our encoder, archive profile), SEED (7), HEAP
 # Vellum's -Xmx (256m), PROCESSES iipsrv processes (2), PAGE_CACHE (warm|cold), VELLUM_ENV extra environment for
 # Vellum, words NAME=VALUE in which @TMP@ becomes a fresh empty folder per Vellum start (e.g.
@@ -47,6 +48,7 @@ SESSION_IMAGES=${SESSION_IMAGES:-40}
 ZIPF_S=${ZIPF_S:-1.0}
 ZOOMS=${ZOOMS:-3}
 PANS=${PANS:-4}
+REPEAT=${REPEAT:-0}
 WINDOW=${WINDOW:-1280x900}
 WORKLOADS=${WORKLOADS:-"many sessions"}
 ENCODERS=${ENCODERS:-opj}
@@ -283,7 +285,8 @@ run() {
   else
     out=$(wrk -t "$SESSIONS" -c "$SESSIONS" -d "${SESSION_DURATION}s" --timeout 30s -s "$root/bench/sessions.lua" \
       "$url" -- \
-      "$prefix" "$count" $geo "$SEED" "$MAX_REQUESTS" "$ZIPF_S" "$window_w" "$window_h" "$ZOOMS" "$PANS" 2>&1 || true)
+      "$prefix" "$count" $geo "$SEED" "$MAX_REQUESTS" "$ZIPF_S" "$window_w" "$window_h" "$ZOOMS" "$PANS" \
+      "$REPEAT" 2>&1 || true)
   fi
   read -r w1 c1 < <(written "${server_pids[@]}")
   for p in "${server_pids[@]}"; do kill -0 "$p" 2>/dev/null || died=yes; done
@@ -344,7 +347,8 @@ fi
 if [ -s "$results_sessions" ]; then
   echo
   echo "Workload sessions: $SESSIONS viewers (one connection each), Zipf s=$ZIPF_S over N copies (row enc:N), window"
-  echo "${window_w}x${window_h}: metadata, home level, $ZOOMS zoom steps, $PANS pans per session; req/s counts the"
+  echo "${window_w}x${window_h}: metadata, home level, $ZOOMS zoom steps, $PANS pans per session; sessions repeat after"
+  echo "${REPEAT:-0} per viewer (0: never); req/s counts the"
   echo "metadata requests too."
   ratio_table "$results_sessions" "$((MAX_REQUESTS * SESSIONS))" enc:N 10 req/s \
     "note: a run reached MAX_REQUESTS and stopped early; its req/s is understated."

@@ -1,7 +1,7 @@
 -- wrk script for bench/many.sh: viewer sessions replayed as OpenSeadragon would make them over IIP, on images drawn
 -- from a Zipf popularity, the same sessions for every server.
 --   wrk -t K -c K ... -s bench/sessions.lua http://127.0.0.1:PORT -- PREFIX IMAGES WIDTH HEIGHT TILE_W TILE_H \
---       RESOLUTIONS SEED MAX ZIPF_S WINDOW_W WINDOW_H ZOOMS PANS
+--       RESOLUTIONS SEED MAX ZIPF_S WINDOW_W WINDOW_H ZOOMS PANS [REPEAT]
 -- PREFIX is a string.format pattern with one integer, e.g. /fcgi-bin/iipsrv.fcgi?FIF=m%03d.jp2; the images 0 ..
 -- IMAGES-1 all have the given size (many.sh serves copies of one file). A session:
 --   1. draws its image: rank k (1 = most popular) with probability proportional to 1 / k^ZIPF_S, image k-1;
@@ -11,6 +11,9 @@
 --      viewport centred on the point (moved inside the level where the level is larger than the window);
 --   5. PANS pans at the deepest level: the viewport moves by half a window in a random direction (the other way when
 --      it would leave the level), and the tiles it newly covers are asked for.
+-- REPEAT > 0: each viewer replays its first REPEAT sessions over and over (its generator is seeded again before
+-- session REPEAT + 1, 2 REPEAT + 1, ...), which is what "sessions repeat" means for a cache: readers coming back
+-- to the same views. 0 (the default): every session is new.
 -- A tile asked for once in a session is not asked for again (a viewer keeps its tiles); levels are floored as
 -- iipsrv 1.1 does, so every tile exists on both servers. The next session starts when the last one's requests are
 -- sent. No response is parsed: the sizes come from the command line, so a session's requests do not depend on the
@@ -24,7 +27,7 @@
 -- (sessions started, over all threads).
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "cycle.lua")
 
-local prefix, images, levels, cumulative, tw, th, ww, wh, zooms, pans
+local prefix, images, levels, cumulative, tw, th, ww, wh, zooms, pans, seed, repeat
 local queue, next_in_queue = {}, 1
 sessions = 0
 
@@ -33,7 +36,9 @@ function init(args)
   local w, h = tonumber(args[3]), tonumber(args[4])
   tw, th = tonumber(args[5]), tonumber(args[6])
   local n = tonumber(args[7])
-  math.randomseed(tonumber(args[8]) + (tid or 0))
+  seed = tonumber(args[8]) + (tid or 0)
+  math.randomseed(seed)
+  repeat = tonumber(args[15] or "0")
   max = tonumber(args[9])
   local s = tonumber(args[10])
   ww, wh = tonumber(args[11]), tonumber(args[12])
@@ -72,6 +77,7 @@ end
 
 local function new_session()
   queue, next_in_queue = {}, 1
+  if repeat > 0 and sessions > 0 and sessions % repeat == 0 then math.randomseed(seed) end
   sessions = sessions + 1
   local image = string.format(prefix, zipf())
   local seen = {}
