@@ -145,7 +145,7 @@ public final class IiifHandler {
 
     private Response common(Response r) {
         r.header("Server", IipResponses.SERVER);
-        if (!settings.iiifCors().isEmpty()) r.header("Access-Control-Allow-Origin", settings.iiifCors());
+        if (!settings.cors().isEmpty()) r.header("Access-Control-Allow-Origin", settings.cors());
         return r;
     }
 }

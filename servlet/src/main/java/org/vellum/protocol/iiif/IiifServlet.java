@@ -32,7 +32,7 @@ public final class IiifServlet extends ProtocolServlet {
         IiifVersion version = IiifVersion.of(slash < 0 ? rest : rest.substring(0, slash));
         if (version == null) {
             return Response.text(404, "text/plain; charset=utf-8", "IIIF: Image API versions here are 2 and 3\n")
-                    .header("Access-Control-Allow-Origin", settings.iiifCors().isEmpty() ? null : settings.iiifCors());
+                    .header("Access-Control-Allow-Origin", settings.cors().isEmpty() ? null : settings.cors());
         }
         String base = settings.baseUrl().isEmpty()
                 ? ctx.baseUri() + mount
@@ -51,8 +51,8 @@ public final class IiifServlet extends ProtocolServlet {
     protected void doOptions(HttpServletRequest req, HttpServletResponse resp) {
         resp.setStatus(204);
         resp.setHeader("Allow", "GET, HEAD, OPTIONS");
-        if (!settings.iiifCors().isEmpty()) {
-            resp.setHeader("Access-Control-Allow-Origin", settings.iiifCors());
+        if (!settings.cors().isEmpty()) {
+            resp.setHeader("Access-Control-Allow-Origin", settings.cors());
             resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
             resp.setHeader("Access-Control-Allow-Headers", "Accept, If-Modified-Since, If-None-Match");
             resp.setHeader("Access-Control-Max-Age", "86400");

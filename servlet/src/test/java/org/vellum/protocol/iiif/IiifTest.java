@@ -597,8 +597,8 @@ class IiifTest {
                 "Access-Control-Request-Method", "GET");
         assertEquals(204, pre.statusCode());
         assertEquals("*", header(pre, "Access-Control-Allow-Origin"));
-        // IIP keeps its own CORS setting (empty by default)
-        assertNull(header(http.get("/iip?FIF=grid.jp2&JTL=0,0"), "Access-Control-Allow-Origin"));
+        // one CORS setting for every protocol
+        assertEquals("*", header(http.get("/iip?FIF=grid.jp2&JTL=0,0"), "Access-Control-Allow-Origin"));
     }
 
     @Test

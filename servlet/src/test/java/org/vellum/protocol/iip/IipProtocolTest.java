@@ -67,7 +67,7 @@ class IipProtocolTest {
         http = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString(),
                 "JPEG_QUALITY", "90", "CORS", "*")));
         capped = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString(),
-                "JPEG_QUALITY", "90", "MAX_CVT", "400", "ALLOW_UPSCALING", "0")));
+                "JPEG_QUALITY", "90", "MAX_CVT", "400", "ALLOW_UPSCALING", "0", "CORS", "")));
     }
 
     @AfterAll
