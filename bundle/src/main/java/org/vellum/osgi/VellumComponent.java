@@ -34,6 +34,7 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.IipServlet;
 import org.vellum.http.StaticServlet;
@@ -77,8 +78,8 @@ public class VellumComponent {
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) {
-        Generation g = new Generation(properties, resolvers);
+    void activate(BundleContext context, VellumConfiguration config) {
+        Generation g = new Generation(settingsOf(config), resolvers);
         current = g;
         register(context, "iip", Vellum.IIP_PATHS);
         register(context, "zoomify", "/zoomify/*");
@@ -90,8 +91,8 @@ public class VellumComponent {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        Generation next = new Generation(properties, resolvers);
+    void modified(VellumConfiguration config) {
+        Generation next = new Generation(settingsOf(config), resolvers);
         Generation old = current;
         current = next;
         if (!old.settings().iiifPrefix().equals(next.settings().iiifPrefix())) {
@@ -99,6 +100,11 @@ public class VellumComponent {
         }
         LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
         old.closeWhenIdle();
+    }
+
+    /** The typed configuration; a property left out keeps its default (the machine's, where it depends on it). */
+    static Settings settingsOf(VellumConfiguration config) {
+        return Settings.from(SettingSource.configuration(VellumConfiguration.class, config));
     }
 
     @Deactivate
@@ -168,16 +174,15 @@ public class VellumComponent {
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean closing;
 
-        Generation(Map<String, Object> properties, ImageResolver resolver) {
-            Settings settings = ConfigurationSettings.of(properties);
+        Generation(Settings settings, ImageResolver resolver) {
             vellum = new Vellum(settings, resolver);
             IipServlet iip = vellum.iipServlet();
             servlets.put("iip", iip);
             servlets.put("zoomify", vellum.zoomifyServlet());
             servlets.put("deepzoom", vellum.deepZoomServlet());
             servlets.put("iiif", vellum.iiifServlet());
-            String image = ConfigurationSettings.text(properties.get("viewerImage"));
-            if (image == null || image.isBlank()) image = firstImage(settings.filesystemPrefix());
+            String image = settings.viewerImage();
+            if (image.isBlank()) image = firstImage(settings.filesystemPrefix());
             servlets.put("viewer", new StaticServlet(image, UriMap.parse(settings.uriMap()), iip));
             vellum.warmUp(image);
         }
