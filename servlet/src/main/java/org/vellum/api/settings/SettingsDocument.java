@@ -30,7 +30,7 @@ public final class SettingsDocument {
             }
             b.append("| `").append(s.property()).append("` | `").append(s.variable()).append("` | ")
                     .append(s.type().name()).append(" | ").append(dflt).append(" | ")
-                    .append(doc.toString().replace("|", "\\|")).append(" |\n");
+                    .append(markdown(doc.toString())).append(" |\n");
         }
         return b.toString();
     }
@@ -71,6 +71,11 @@ public final class SettingsDocument {
         }
         b.append("}\n");
         return b.toString();
+    }
+
+    /** Plain text in a table cell: a pipe would end the cell, and {@code <prefix>} would be taken for HTML. */
+    private static String markdown(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|");
     }
 
     private static String quoted(String s) {

@@ -22,7 +22,8 @@ class SettingTest {
 
     private static final Setting<Integer> POOL = Setting.integer("pool.size", "POOL_SIZE", 4, "Connections").atLeast(1);
     private static final Setting<List<String>> STORES = Setting.list("stores", "STORES", List.of(), "Stores");
-    private static final Setting<String> PASSWORD = Setting.text(".password", "PASSWORD", "", "Secret").secret();
+    private static final Setting<String> PASSWORD = Setting.text(".password", "PASSWORD", "", "<Secret> | key")
+            .secret();
 
     private static Config config(Map<String, Object> values) {
         return (Config) java.lang.reflect.Proxy.newProxyInstance(Config.class.getClassLoader(),
@@ -87,7 +88,7 @@ class SettingTest {
                 | OSGi property | Environment variable | Type | Default | Description |
                 |---|---|---|---|---|
                 | `pool.size` | `POOL_SIZE` | integer | `4` | Connections |
-                | `.password` | `PASSWORD` | text | *empty* | Secret |
+                | `.password` | `PASSWORD` | text | *empty* | &lt;Secret> \\| key |
                 """, table);
     }
 }
