@@ -1,7 +1,6 @@
 package org.vellum.osgi;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -27,8 +26,8 @@ public class FilesystemResolverComponent implements ImageResolver {
 
     @Activate
     @Modified
-    void activate(Map<String, Object> properties) {
-        var settings = ConfigurationSettings.of(properties);
+    void activate(VellumConfiguration config) {
+        var settings = VellumComponent.settingsOf(config);
         resolver = new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix());
     }
 

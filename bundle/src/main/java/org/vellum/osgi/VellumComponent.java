@@ -33,8 +33,9 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vellum.config.Settings;
 import org.vellum.api.ImageResolver;
+import org.vellum.api.settings.SettingSource;
+import org.vellum.config.Settings;
 import org.vellum.http.Routes;
 import org.vellum.server.DefaultImage;
 import org.vellum.server.Vellum;
@@ -73,8 +74,8 @@ public class VellumComponent {
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) {
-        Generation g = new Generation(properties, resolvers);
+    void activate(BundleContext context, VellumConfiguration config) {
+        Generation g = new Generation(settingsOf(config), resolvers);
         current = g;
         for (Routes.Route route : g.routes) {
             registrations.put(route.name(), context.registerService(Servlet.class, new Front(route.name()),
@@ -85,8 +86,8 @@ public class VellumComponent {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        Generation next = new Generation(properties, resolvers);
+    void modified(VellumConfiguration config) {
+        Generation next = new Generation(settingsOf(config), resolvers);
         Generation old = current;
         current = next;
         for (int i = 0; i < next.routes.size(); i++) {
@@ -97,6 +98,11 @@ public class VellumComponent {
         }
         LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
         old.closeWhenIdle();
+    }
+
+    /** The typed configuration; a property left out keeps its default (the machine's, where it depends on it). */
+    static Settings settingsOf(VellumConfiguration config) {
+        return Settings.from(SettingSource.configuration(VellumConfiguration.class, config));
     }
 
     @Deactivate
@@ -161,11 +167,10 @@ public class VellumComponent {
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean closing;
 
-        Generation(Map<String, Object> properties, ImageResolver resolver) {
-            Settings settings = ConfigurationSettings.of(properties);
+        Generation(Settings settings, ImageResolver resolver) {
             vellum = new Vellum(settings, resolver);
-            String image = ConfigurationSettings.text(properties.get("viewerImage"));
-            if (image == null || image.isBlank()) image = firstImage(settings.filesystemPrefix());
+            String image = settings.viewerImage();
+            if (image.isBlank()) image = firstImage(settings.filesystemPrefix());
             routes = vellum.routes(image);
             for (Routes.Route route : routes) servlets.put(route.name(), route.servlet());
             vellum.warmUp(image);

@@ -1,111 +1,122 @@
+// Rendered from org.vellum.config.Settings.DECLARED; do not edit. After changing a declaration:
+// mvn -o -q -pl bundle -am test -Dtest='*SettingsDocumentationTest' -Dsurefire.failIfNoSpecifiedTests=false -Dvellum.writeSettingsDoc=true
 package org.vellum.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Every setting of {@link org.vellum.config.Settings}, as configuration PID {@value #PID}. Each property's
- * description names the iipsrv environment variable it stands for; values are checked and clamped exactly as the
- * environment's are. A property left out keeps the Settings default (0 means "automatic" where the default depends
- * on the machine).
+ * Every setting of {@link org.vellum.config.Settings}, as configuration PID {@value #PID}: each method is one declaration
+ * of {@code Settings.DECLARED}, named by its property, with its default and its environment variable as its name.
+ * Values are checked and clamped exactly as the environment's are; a property left out keeps the declared default
+ * (0 or -1 means "automatic" where the default depends on the machine).
  */
 @ObjectClassDefinition(name = "Vellum",
-        description = "JPEG 2000 image server: every setting of the settings object, with its iipsrv variable")
+        description = "JPEG 2000 image server: every setting, with its iipsrv environment variable as its name")
 public @interface VellumConfiguration {
     String PID = "org.vellum";
 
-    @AttributeDefinition(description = "FILESYSTEM_PREFIX: the image folder; requests never leave it")
+    @AttributeDefinition(name = "FILESYSTEM_PREFIX",
+            description = "The image folder; identifiers resolve below it and never outside")
     String filesystemPrefix() default ".";
 
-    @AttributeDefinition(description = "FILESYSTEM_SUFFIX: appended to every image path", required = false)
+    @AttributeDefinition(name = "FILESYSTEM_SUFFIX", required = false,
+            description = "Appended to every identifier")
     String filesystemSuffix() default "";
 
-    @AttributeDefinition(description = "JPEG_QUALITY: JPEG quality 1-100", min = "1", max = "100")
+    @AttributeDefinition(name = "JPEG_QUALITY", min = "1", max = "100",
+            description = "JPEG quality, 1 to 100")
     int jpegQuality() default 75;
 
-    @AttributeDefinition(description = "MAX_CVT: largest output side; -1 unlimited; IIIF maxWidth/maxHeight")
+    @AttributeDefinition(name = "MAX_CVT",
+            description = "Largest output side of a region export, also IIIF maxWidth/maxHeight; -1 unlimited, at least 64")
     int maxCvt() default 5000;
 
-    @AttributeDefinition(description = "MAX_LAYERS: quality layers decoded: -1 all, 0 half (rounded up), n at most n")
+    @AttributeDefinition(name = "MAX_LAYERS",
+            description = "Quality layers decoded: -1 all, 0 half of them rounded up (iipsrv's default), n at most n")
     int maxLayers() default -1;
 
-    @AttributeDefinition(description = "CACHE_CONTROL: Cache-Control on successful responses")
+    @AttributeDefinition(name = "CACHE_CONTROL",
+            description = "Cache-Control on successful responses")
     String cacheControl() default "max-age=86400";
 
-    @AttributeDefinition(description = "CORS: Access-Control-Allow-Origin on every response; empty for none",
-            required = false)
-    String cors() default "";
+    @AttributeDefinition(name = "CORS",
+            description = "Access-Control-Allow-Origin on every protocol's responses; empty for none (iipsrv's default; ours is open because viewers usually run on another origin)")
+    String cors() default "*";
 
-    @AttributeDefinition(description = "BASE_URL: public root URL for IIIF ids and redirects; empty: from the request",
-            required = false)
+    @AttributeDefinition(name = "BASE_URL", required = false,
+            description = "Public root URL for IIIF ids and redirects; empty: taken from the request")
     String baseUrl() default "";
 
-    @AttributeDefinition(description = "ALLOW_UPSCALING: false caps CVT at the region's native size")
+    @AttributeDefinition(name = "ALLOW_UPSCALING",
+            description = "false (0) caps CVT and IIIF sizes at the region's native size")
     boolean allowUpscaling() default true;
 
-    @AttributeDefinition(description = "INTERPOLATION: 0 nearest neighbour, 1 smooth", min = "0", max = "1")
+    @AttributeDefinition(name = "INTERPOLATION", min = "0", max = "1",
+            description = "Scaling: 0 nearest neighbour, 1 smooth")
     int interpolation() default 1;
 
-    @AttributeDefinition(description = "URI_MAP: prefix=>protocol (iip, zoomify or deepzoom)", required = false)
+    @AttributeDefinition(name = "URI_MAP", required = false,
+            description = "prefix=>protocol (iip, zoomify or deepzoom) for paths below /; empty for none")
     String uriMap() default "";
 
-    @AttributeDefinition(description = "VERBOSITY: 0 warnings only ... 5+ everything (the log level itself is the "
-            + "OSGi runtime's)")
+    @AttributeDefinition(name = "VERBOSITY",
+            description = "0 warnings only, 1 start-up, 2-4 one line per request, 5 and more everything (in OSGi the log level is the runtime's)")
     int verbosity() default 1;
 
-    @AttributeDefinition(description = "POOL_MAX_TOTAL: decoders open at once (and decoder threads); "
-            + "0: max(24, 8 x cores)")
+    @AttributeDefinition(name = "POOL_MAX_TOTAL",
+            description = "Decoders open at once, all files (and decoder threads); 0: max(24, 8 x cores)")
     int poolMaxTotal() default 0;
 
-    @AttributeDefinition(description = "POOL_MAX_PER_FILE: decoders of one file in use at once (a single-tile file keeps this many open per level)")
+    @AttributeDefinition(name = "POOL_MAX_PER_FILE",
+            description = "Decoders of one file in use at once (a single-tile file keeps this many open per level)")
     int poolMaxPerFile() default 4;
 
-    @AttributeDefinition(description = "POOL_IDLE_SECONDS: an idle decoder is closed after this")
+    @AttributeDefinition(name = "POOL_IDLE_SECONDS",
+            description = "An idle decoder is closed after this many seconds")
     int poolIdleSeconds() default 300;
 
-    @AttributeDefinition(description = "MAX_DECODE_PIXELS: largest area decoded in one step; 0: heap/64 bytes, 1-16 M")
-    long maxDecodePixels() default 0;
+    @AttributeDefinition(name = "MAX_DECODE_PIXELS",
+            description = "Largest area one decode step may produce (a memory guard), at least 65536; 0: the heap's size / 64 bytes, 1 to 16 M")
+    long maxDecodePixels() default 0L;
 
-    @AttributeDefinition(description = "IIIF_PREFIX: path of the IIIF endpoints")
+    @AttributeDefinition(name = "IIIF_PREFIX",
+            description = "Path of the IIIF endpoints (<prefix>/3/..., <prefix>/2/...)")
     String iiifPrefix() default "/iiif";
 
-    @AttributeDefinition(description = "IIIF_CORS: Access-Control-Allow-Origin on IIIF responses; "
-            + "left out: CORS when set, else *", required = false)
-    String iiifCors() default "*";
+    @AttributeDefinition(name = "IIIF_MAX_AREA",
+            description = "Largest output area in pixels a IIIF request may ask for (maxArea); 0: MAX_CVT squared, at most 2^30")
+    long iiifMaxArea() default 0L;
 
-    @AttributeDefinition(description = "IIIF_MAX_AREA: IIIF maxArea in pixels; 0: MAX_CVT squared (at most 2^30)")
-    long iiifMaxArea() default 0;
-
-    @AttributeDefinition(description = "MAX_IMAGE_CACHE_SIZE: in-memory cache of encoded images in MB "
-            + "(1 MB = 1024000 bytes, as iipsrv); 0 turns it off")
+    @AttributeDefinition(name = "MAX_IMAGE_CACHE_SIZE",
+            description = "In-memory cache of encoded images, in MB of 1024000 bytes as iipsrv counts them; 0 turns it off")
     double maxImageCacheSize() default 10;
 
-    @AttributeDefinition(description = "MEMCACHED_SERVERS: memcached shared by several nodes, host[:port] comma "
-            + "separated (same order on every node); empty for none", required = false)
+    @AttributeDefinition(name = "MEMCACHED_SERVERS", required = false,
+            description = "memcached shared by several nodes: host[:port], comma separated, in the same order on every node; empty for none")
     String memcachedServers() default "";
 
-    @AttributeDefinition(description = "MEMCACHED_TIMEOUT: seconds an image stays in memcached")
+    @AttributeDefinition(name = "MEMCACHED_TIMEOUT",
+            description = "Seconds an image stays in memcached")
     int memcachedTimeout() default 86400;
 
-    @AttributeDefinition(description = "LEVEL_CACHE_SIZE: memory outside the heap in MB (of 1024000 bytes) for whole "
-            + "decoded resolution levels being viewed (up to 1 megapixel each, 4 for single-tile files), within "
-            + "MEMORY_BUDGET; -1: half the heap's size, 4-128 MB; 0 off")
+    @AttributeDefinition(name = "LEVEL_CACHE_SIZE",
+            description = "Memory outside the heap, in the same MB, for whole decoded levels being viewed (up to 1 megapixel, 4 for single-tile files), within MEMORY_BUDGET; 0 off; -1: half the heap's size, 4 to 128 MB")
     double levelCacheSize() default -1;
 
-    @AttributeDefinition(description = "MEMORY_BUDGET: memory in MB (of 1024000 bytes) that open decoders (native, "
-            + "estimated), whole decoded levels and cached images may hold together; the least valuable go first")
+    @AttributeDefinition(name = "MEMORY_BUDGET",
+            description = "Memory, in the same MB, that open decoders (native, estimated), whole levels and cached images may hold together; the least valuable go first")
     double memoryBudget() default 320;
 
-    @AttributeDefinition(description = "DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be "
-            + "shared by several nodes (local disk or NFS); only images anyone may see go there; empty for none",
-            required = false)
+    @AttributeDefinition(name = "DISK_CACHE_DIR", required = false,
+            description = "A folder for encoded images that survives restarts and may be shared by several nodes (local disk or NFS); only images anyone may see go there; empty for none")
     String diskCacheDir() default "";
 
-    @AttributeDefinition(description = "DISK_CACHE_SIZE: the most DISK_CACHE_DIR may hold, in MB (of 1024000 bytes); "
-            + "least recently used out first; 0 off")
+    @AttributeDefinition(name = "DISK_CACHE_SIZE",
+            description = "The most DISK_CACHE_DIR may hold, in the same MB; least recently used out first; 0 off")
     double diskCacheSize() default 1000;
 
-    @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
-            + "empty: the first JPEG 2000 file of the image folder", required = false)
+    @AttributeDefinition(name = "VIEWER_IMAGE", required = false,
+            description = "The image the viewer page at / opens; empty: the first JPEG 2000 file of the image folder")
     String viewerImage() default "";
 }

@@ -2,32 +2,19 @@ package org.vellum.dspace;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.vellum.api.settings.Setting;
+import org.vellum.api.settings.SettingSource;
+
 /**
- * Every setting of the DSpace adapter, immutable; one place with each default and its environment name. The OSGi
- * component will build the same record from its ConfigAdmin configuration.
- *
- * @param jdbcUrl           DSPACE_DB_URL: {@code jdbc:postgresql://host:5432/dspace}
- * @param dbUser            DSPACE_DB_USER: a read-only role (README, "DSpace")
- * @param dbPassword        DSPACE_DB_PASSWORD
- * @param dbPoolSize        DSPACE_DB_POOL_SIZE: connections at most (default 4; lookups are cached, so few are needed)
- * @param dbTimeout         DSPACE_DB_TIMEOUT_SECONDS: statement and connection timeout (default 5)
- * @param assetstores       DSPACE_ASSETSTORES: {@code store_number=directory} pairs, comma-separated, e.g.
- *                          {@code 0=/dspace/assetstore,2=/mnt/assetstore2}; a store not listed (S3) goes through REST
- * @param restUrl           DSPACE_REST_URL: DSpace's server URL ({@code https://repo.example.org/server}); empty: no
- *                          REST, so unlisted stores answer 404 and caller credentials cannot be checked
- * @param restCacheDir      DSPACE_REST_CACHE_DIR: where bitstreams fetched through REST are kept
- * @param restCacheBytes    DSPACE_REST_CACHE_MB: bound of that folder (default 10240 MB)
- * @param forwardAuth       DSPACE_AUTH: {@code anonymous} (default) serves what DSpace's Anonymous group may read and
- *                          answers 403 otherwise; {@code forward} asks DSpace's REST API with the caller's
- *                          Authorization and Cookie headers for everything else
- * @param anonymousGroup    DSPACE_ANONYMOUS_GROUP: the group name whose READ policies make a bitstream public
- * @param lookupTtl         DSPACE_LOOKUP_TTL_SECONDS: how long a database answer is reused (default 60)
- * @param lookupCacheSize   DSPACE_LOOKUP_CACHE_SIZE: database answers kept (default 10000)
- * @param authTtl           DSPACE_AUTH_TTL_SECONDS: how long DSpace's yes/no for one caller and bitstream is reused
- *                          (default 60)
+ * Every setting of the DSpace adapter, immutable. Each is declared once below ({@link #DECLARED}: OSGi property of
+ * PID {@code org.vellum.dspace}, environment variable, type, default, check, one line of documentation); the
+ * metatype interface {@link DspaceConfiguration} and the DSpace table of docs/settings.md are rendered from the
+ * declarations. Values that cannot be read stop start-up, unlike the server's settings.
  */
 public record DspaceSettings(
         String jdbcUrl,
@@ -45,37 +32,91 @@ public record DspaceSettings(
         int lookupCacheSize,
         Duration authTtl) {
 
+    public static final Setting<String> DB_URL = Setting.text("db.url", "DSPACE_DB_URL", null,
+            "JDBC URL of DSpace's PostgreSQL database: jdbc:postgresql://host:5432/dspace").check(v -> {
+                if (v.isBlank()) throw new IllegalArgumentException("DSPACE_DB_URL is not set");
+                return v.trim();
+            });
+    public static final Setting<String> DB_USER = Setting.text("db.user", "DSPACE_DB_USER", "vellum",
+            "A read-only database role");
+    public static final Setting<String> DB_PASSWORD = Setting.text(".db.password", "DSPACE_DB_PASSWORD", "",
+            "Its password (the leading dot keeps the OSGi property out of the service's properties)").secret();
+    public static final Setting<Integer> DB_POOL_SIZE = Setting.integer("db.pool.size", "DSPACE_DB_POOL_SIZE", 4,
+            "Connections at most (lookups are cached, so few are needed)").atLeast(1).strict();
+    public static final Setting<Integer> DB_TIMEOUT_SECONDS = Setting.integer("db.timeout.seconds",
+            "DSPACE_DB_TIMEOUT_SECONDS", 5, "Connection and statement timeout in seconds").atLeast(1).strict();
+    public static final Setting<List<String>> ASSETSTORES = Setting.list("assetstores", "DSPACE_ASSETSTORES",
+            List.of(), "store_number=directory pairs, comma-separated in the environment (0=/dspace/assetstore,"
+                    + "2=/mnt/assetstore2); a store not listed (S3) goes through REST");
+    public static final Setting<String> REST_URL = Setting.text("rest.url", "DSPACE_REST_URL", "",
+            "DSpace's server URL (https://repo.example.org/server); empty: no REST, so unlisted stores answer 404 and "
+                    + "callers' credentials cannot be checked").check(v -> v.trim().replaceAll("/+$", ""));
+    public static final Setting<String> REST_CACHE_DIR = Setting.text("rest.cache.dir", "DSPACE_REST_CACHE_DIR", "",
+            "Folder for bitstreams fetched through REST; empty: vellum-dspace-cache in the temporary folder");
+    public static final Setting<Integer> REST_CACHE_MB = Setting.integer("rest.cache.mb", "DSPACE_REST_CACHE_MB",
+            10240, "Bound of that folder in MB (of 1048576 bytes)").atLeast(1).strict();
+    public static final Setting<String> AUTH = Setting.text("auth", "DSPACE_AUTH", "anonymous",
+            "anonymous: serve what DSpace's Anonymous group may read, 403 otherwise; forward: ask DSpace's REST API "
+                    + "with the caller's Authorization and Cookie headers for everything else").check(v -> {
+                        String auth = v.trim().toLowerCase(Locale.ROOT);
+                        if (!auth.equals("anonymous") && !auth.equals("forward")) {
+                            throw new IllegalArgumentException("DSPACE_AUTH must be anonymous or forward, not " + v);
+                        }
+                        return auth;
+                    });
+    public static final Setting<String> ANONYMOUS_GROUP = Setting.text("anonymous.group", "DSPACE_ANONYMOUS_GROUP",
+            "Anonymous", "The group whose READ policies make a bitstream public");
+    public static final Setting<Integer> LOOKUP_TTL_SECONDS = Setting.integer("lookup.ttl.seconds",
+            "DSPACE_LOOKUP_TTL_SECONDS", 60, "Seconds a database answer is reused").atLeast(1).strict();
+    public static final Setting<Integer> LOOKUP_CACHE_SIZE = Setting.integer("lookup.cache.size",
+            "DSPACE_LOOKUP_CACHE_SIZE", 10000, "Database answers kept").atLeast(16).strict();
+    public static final Setting<Integer> AUTH_TTL_SECONDS = Setting.integer("auth.ttl.seconds",
+            "DSPACE_AUTH_TTL_SECONDS", 60, "Seconds DSpace's yes or no for one caller and bitstream is reused")
+            .atLeast(1).strict();
+
+    /** Every setting, in the order of the documentation and the metatype interface. */
+    public static final List<Setting<?>> DECLARED = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
+            DB_TIMEOUT_SECONDS, ASSETSTORES, REST_URL, REST_CACHE_DIR, REST_CACHE_MB, AUTH, ANONYMOUS_GROUP,
+            LOOKUP_TTL_SECONDS, LOOKUP_CACHE_SIZE, AUTH_TTL_SECONDS);
+
     public DspaceSettings {
         assetstores = Map.copyOf(assetstores);
         restUrl = restUrl == null ? "" : restUrl.replaceAll("/+$", "");
     }
 
+    /** The DSPACE_* environment variables. */
     public static DspaceSettings fromEnvironment(Map<String, String> env) {
-        String url = env.get("DSPACE_DB_URL");
-        if (url == null || url.isBlank()) throw new IllegalArgumentException("DSPACE_DB_URL is not set");
-        String auth = env.getOrDefault("DSPACE_AUTH", "anonymous").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!auth.equals("anonymous") && !auth.equals("forward")) {
-            throw new IllegalArgumentException("DSPACE_AUTH must be anonymous or forward, not " + auth);
-        }
-        String restUrl = env.getOrDefault("DSPACE_REST_URL", "");
-        if (auth.equals("forward") && restUrl.isBlank()) {
+        return from(SettingSource.variables(env));
+    }
+
+    /**
+     * Each declared setting read from the source.
+     *
+     * @throws IllegalArgumentException naming the setting that is missing, unreadable or refused
+     */
+    public static DspaceSettings from(SettingSource source) {
+        String url = DB_URL.read(source);
+        boolean forward = AUTH.read(source).equals("forward");
+        String restUrl = REST_URL.read(source);
+        if (forward && restUrl.isBlank()) {
             throw new IllegalArgumentException("DSPACE_AUTH=forward needs DSPACE_REST_URL, where DSpace is asked");
         }
+        String cacheDir = REST_CACHE_DIR.read(source);
         return new DspaceSettings(url,
-                env.getOrDefault("DSPACE_DB_USER", "vellum"),
-                env.getOrDefault("DSPACE_DB_PASSWORD", ""),
-                Math.max(1, intOf(env, "DSPACE_DB_POOL_SIZE", 4)),
-                Duration.ofSeconds(Math.max(1, intOf(env, "DSPACE_DB_TIMEOUT_SECONDS", 5))),
-                assetstoresOf(env.getOrDefault("DSPACE_ASSETSTORES", "")),
+                DB_USER.read(source),
+                DB_PASSWORD.read(source),
+                DB_POOL_SIZE.read(source),
+                Duration.ofSeconds(DB_TIMEOUT_SECONDS.read(source)),
+                assetstoresOf(String.join(",", ASSETSTORES.read(source))),
                 restUrl,
-                Path.of(env.getOrDefault("DSPACE_REST_CACHE_DIR",
-                        System.getProperty("java.io.tmpdir") + "/vellum-dspace-cache")).toAbsolutePath(),
-                Math.max(1, intOf(env, "DSPACE_REST_CACHE_MB", 10240)) * 1024L * 1024L,
-                auth.equals("forward"),
-                env.getOrDefault("DSPACE_ANONYMOUS_GROUP", "Anonymous"),
-                Duration.ofSeconds(Math.max(1, intOf(env, "DSPACE_LOOKUP_TTL_SECONDS", 60))),
-                Math.max(16, intOf(env, "DSPACE_LOOKUP_CACHE_SIZE", 10000)),
-                Duration.ofSeconds(Math.max(1, intOf(env, "DSPACE_AUTH_TTL_SECONDS", 60))));
+                (cacheDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "vellum-dspace-cache")
+                        : Path.of(cacheDir)).toAbsolutePath(),
+                REST_CACHE_MB.read(source) * 1024L * 1024L,
+                forward,
+                ANONYMOUS_GROUP.read(source),
+                Duration.ofSeconds(LOOKUP_TTL_SECONDS.read(source)),
+                LOOKUP_CACHE_SIZE.read(source),
+                Duration.ofSeconds(AUTH_TTL_SECONDS.read(source)));
     }
 
     /** {@code 0=/dspace/assetstore,2=/mnt/other}. */
@@ -89,15 +130,5 @@ public record DspaceSettings(
                     Path.of(pair.substring(eq + 1).trim()).toAbsolutePath().normalize());
         }
         return stores;
-    }
-
-    private static int intOf(Map<String, String> env, String name, int dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, not " + v);
-        }
     }
 }

@@ -1,46 +1,19 @@
 package org.vellum.config;
 
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
+import org.vellum.api.settings.Setting;
+import org.vellum.api.settings.SettingSource;
+
 /**
- * Every setting of the server, immutable. Built from defaults, then iipsrv-style environment variables,
- * then (later) container configuration. Nothing else in the code reads the environment.
- *
- * @param filesystemPrefix   FILESYSTEM_PREFIX: the image root; identifiers resolve below it and never outside
- * @param filesystemSuffix   FILESYSTEM_SUFFIX: appended to every identifier
- * @param jpegQuality        JPEG_QUALITY 1..100
- * @param maxCvt             MAX_CVT: largest output side of a region export (also IIIF maxWidth)
- * @param maxLayers          MAX_LAYERS: -1 all quality layers (our default), 0 half of them (iipsrv's default), n at most n
- * @param cacheControl       CACHE_CONTROL: Cache-Control value on successful responses
- * @param cors               CORS: Access-Control-Allow-Origin value, empty for none
- * @param baseUrl            BASE_URL: public base for IIIF ids and redirects, empty to derive from the request
- * @param allowUpscaling     ALLOW_UPSCALING
- * @param interpolation      INTERPOLATION: 0 nearest neighbour, 1 bilinear
- * @param uriMap             URI_MAP: {@code prefix=>protocol}, empty for none
- * @param verbosity          VERBOSITY 0..6
- * @param poolMaxTotal       POOL_MAX_TOTAL: decoders open at once, all files
- * @param poolMaxPerFile     POOL_MAX_PER_FILE: decoders of one file in use at once (and open per level of a single-tile file)
- * @param poolIdleSeconds    POOL_IDLE_SECONDS: an idle decoder is closed after this long
- * @param maxDecodePixels    MAX_DECODE_PIXELS: largest area one decode step may produce (memory guard)
- * @param iiifPrefix         IIIF_PREFIX: path of the IIIF endpoints ({@code <prefix>/3/…}, {@code <prefix>/2/…})
- * @param iiifCors           IIIF_CORS: Access-Control-Allow-Origin on IIIF responses; CORS when set, else {@code *}
- * @param iiifMaxArea        IIIF_MAX_AREA: largest output area in pixels a IIIF request may ask for (maxArea)
- * @param maxImageCacheSize  MAX_IMAGE_CACHE_SIZE: in-memory cache of encoded images, in MB of 1024000 bytes as
- *                           iipsrv counts them; 0 turns it off
- * @param memcachedServers   MEMCACHED_SERVERS: {@code host[:port]} list, comma separated, shared by several nodes;
- *                           empty (our default) for none
- * @param memcachedTimeout   MEMCACHED_TIMEOUT: seconds an image stays in memcached (its expiry time)
- * @param levelCacheSize     LEVEL_CACHE_SIZE: memory for whole decoded resolution levels (up to 1 megapixel, 4 for
- *                           single-tile files), in the same MB; 0 turns it off (not an iipsrv setting)
- * @param memoryBudget       MEMORY_BUDGET: memory, in the same MB, that open decoders (native, estimated), whole levels
- *                           and cached images together may hold; the least valuable go first (not an iipsrv
- *                           setting; POOL_MAX_NATIVE_SIZE, its earlier name, is read too)
- * @param diskCacheDir       DISK_CACHE_DIR: a folder for encoded images that survives restarts and may be shared by
- *                           several nodes; empty (our default) for none (not an iipsrv setting)
- * @param diskCacheSize      DISK_CACHE_SIZE: the most the files in DISK_CACHE_DIR may hold, in the same MB; least
- *                           recently used out first; 0 turns the disk cache off (not an iipsrv setting)
+ * Every setting of the server, immutable. Each is declared once below ({@link #DECLARED}: OSGi property, iipsrv
+ * environment variable, type, default, check, one line of documentation); the record holds the values the code
+ * asks for, read from defaults, then the environment, then servlet context parameters or the OSGi configuration
+ * (whichever {@link SettingSource} the launcher builds). docs/settings.md and the bundle's metatype interface
+ * {@code org.vellum.osgi.VellumConfiguration} are rendered from the declarations; a test fails when they differ.
+ * Nothing else in the code reads the environment.
  */
 public record Settings(
         Path filesystemPrefix,
@@ -60,7 +33,6 @@ public record Settings(
         int poolIdleSeconds,
         long maxDecodePixels,
         String iiifPrefix,
-        String iiifCors,
         long iiifMaxArea,
         double maxImageCacheSize,
         String memcachedServers,
@@ -68,52 +40,129 @@ public record Settings(
         double levelCacheSize,
         double memoryBudget,
         String diskCacheDir,
-        double diskCacheSize) {
+        double diskCacheSize,
+        String viewerImage) {
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
 
+    public static final Setting<String> FILESYSTEM_PREFIX = Setting.text("filesystemPrefix", "FILESYSTEM_PREFIX", ".",
+            "The image folder; identifiers resolve below it and never outside");
+    public static final Setting<String> FILESYSTEM_SUFFIX = Setting.text("filesystemSuffix", "FILESYSTEM_SUFFIX", "",
+            "Appended to every identifier");
+    public static final Setting<Integer> JPEG_QUALITY = Setting.integer("jpegQuality", "JPEG_QUALITY", 75,
+            "JPEG quality, 1 to 100").within(1, 100);
+    public static final Setting<Integer> MAX_CVT = Setting.integer("maxCvt", "MAX_CVT", 5000,
+            "Largest output side of a region export, also IIIF maxWidth/maxHeight; -1 unlimited, at least 64")
+            .check(Settings::maxCvtOf);
+    public static final Setting<Integer> MAX_LAYERS = Setting.integer("maxLayers", "MAX_LAYERS", -1,
+            "Quality layers decoded: -1 all, 0 half of them rounded up (iipsrv's default), n at most n");
+    public static final Setting<String> CACHE_CONTROL = Setting.text("cacheControl", "CACHE_CONTROL",
+            "max-age=86400", "Cache-Control on successful responses");
+    public static final Setting<String> CORS = Setting.text("cors", "CORS", "*",
+            "Access-Control-Allow-Origin on every protocol's responses; empty for none (iipsrv's default; ours is "
+                    + "open because viewers usually run on another origin)")
+            .deprecatedAlias("IIIF_CORS");
+    public static final Setting<String> BASE_URL = Setting.text("baseUrl", "BASE_URL", "",
+            "Public root URL for IIIF ids and redirects; empty: taken from the request");
+    public static final Setting<Boolean> ALLOW_UPSCALING = Setting.flag("allowUpscaling", "ALLOW_UPSCALING", true,
+            "false (0) caps CVT and IIIF sizes at the region's native size");
+    public static final Setting<Integer> INTERPOLATION = Setting.integer("interpolation", "INTERPOLATION", 1,
+            "Scaling: 0 nearest neighbour, 1 smooth").within(0, 1);
+    public static final Setting<String> URI_MAP = Setting.text("uriMap", "URI_MAP", "",
+            "prefix=>protocol (iip, zoomify or deepzoom) for paths below /; empty for none");
+    public static final Setting<Integer> VERBOSITY = Setting.integer("verbosity", "VERBOSITY", 1,
+            "0 warnings only, 1 start-up, 2-4 one line per request, 5 and more everything (in OSGi the log level "
+                    + "is the runtime's)");
+    public static final Setting<Integer> POOL_MAX_TOTAL = Setting.integer("poolMaxTotal", "POOL_MAX_TOTAL", 0,
+            "Decoders open at once, all files (and decoder threads); 0: max(24, 8 x cores)")
+            .check(v -> v == 0 ? Math.max(24, 8 * Runtime.getRuntime().availableProcessors()) : Math.max(1, v));
+    public static final Setting<Integer> POOL_MAX_PER_FILE = Setting.integer("poolMaxPerFile", "POOL_MAX_PER_FILE", 4,
+            "Decoders of one file in use at once (a single-tile file keeps this many open per level)").atLeast(1);
+    public static final Setting<Integer> POOL_IDLE_SECONDS = Setting.integer("poolIdleSeconds", "POOL_IDLE_SECONDS",
+            300, "An idle decoder is closed after this many seconds").atLeast(1);
+    public static final Setting<Long> MAX_DECODE_PIXELS = Setting.longInteger("maxDecodePixels", "MAX_DECODE_PIXELS",
+            0, "Largest area one decode step may produce (a memory guard), at least 65536; 0: the heap's size / 64 "
+                    + "bytes, 1 to 16 M")
+            .check(v -> v == 0 ? defaultDecodePixels() : Math.max(65536, v));
+    public static final Setting<String> IIIF_PREFIX = Setting.text("iiifPrefix", "IIIF_PREFIX", "/iiif",
+            "Path of the IIIF endpoints (<prefix>/3/..., <prefix>/2/...)").check(Settings::prefixOf);
+    public static final Setting<Long> IIIF_MAX_AREA = Setting.longInteger("iiifMaxArea", "IIIF_MAX_AREA", 0,
+            "Largest output area in pixels a IIIF request may ask for (maxArea); 0: MAX_CVT squared, at most 2^30")
+            .check(v -> v > 0 ? Math.min(v, defaultMaxArea(Integer.MAX_VALUE)) : 0);
+    public static final Setting<Double> MAX_IMAGE_CACHE_SIZE = Setting.number("maxImageCacheSize",
+            "MAX_IMAGE_CACHE_SIZE", 10,
+            "In-memory cache of encoded images, in MB of 1024000 bytes as iipsrv counts them; 0 turns it off")
+            .atLeast(0.0);
+    public static final Setting<String> MEMCACHED_SERVERS = Setting.text("memcachedServers", "MEMCACHED_SERVERS", "",
+            "memcached shared by several nodes: host[:port], comma separated, in the same order on every node; "
+                    + "empty for none").check(String::trim);
+    public static final Setting<Integer> MEMCACHED_TIMEOUT = Setting.integer("memcachedTimeout", "MEMCACHED_TIMEOUT",
+            86400, "Seconds an image stays in memcached").atLeast(1);
+    public static final Setting<Double> LEVEL_CACHE_SIZE = Setting.number("levelCacheSize", "LEVEL_CACHE_SIZE", -1,
+            "Memory outside the heap, in the same MB, for whole decoded levels being viewed (up to 1 megapixel, 4 "
+                    + "for single-tile files), within MEMORY_BUDGET; 0 off; -1: half the heap's size, 4 to 128 MB")
+            .check(v -> v < 0 ? defaultLevelCacheSize() : v);
+    public static final Setting<Double> MEMORY_BUDGET = Setting.number("memoryBudget", "MEMORY_BUDGET", 320,
+            "Memory, in the same MB, that open decoders (native, estimated), whole levels and cached images may "
+                    + "hold together; the least valuable go first")
+            .deprecatedAlias("POOL_MAX_NATIVE_SIZE").atLeast(0.0);
+    public static final Setting<String> DISK_CACHE_DIR = Setting.text("diskCacheDir", "DISK_CACHE_DIR", "",
+            "A folder for encoded images that survives restarts and may be shared by several nodes (local disk or "
+                    + "NFS); only images anyone may see go there; empty for none").check(String::trim);
+    public static final Setting<Double> DISK_CACHE_SIZE = Setting.number("diskCacheSize", "DISK_CACHE_SIZE", 1000,
+            "The most DISK_CACHE_DIR may hold, in the same MB; least recently used out first; 0 off").atLeast(0.0);
+    public static final Setting<String> VIEWER_IMAGE = Setting.text("viewerImage", "VIEWER_IMAGE", "",
+            "The image the viewer page at / opens; empty: the first JPEG 2000 file of the image folder");
+
+    /** Every setting, in the order of the documentation and the metatype interface. */
+    public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
+            MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
+            POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
+            MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
+            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE);
+
+    /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
-        return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
-                "", true, 1, "", 1,
-                Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000);
+        return from(SettingSource.NONE);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
     public static Settings fromEnvironment(Map<String, String> env) {
-        Settings d = defaults();
-        int maxCvt = maxCvtOf(intOf(env, "MAX_CVT", d.maxCvt));
-        String cors = env.getOrDefault("CORS", env.getOrDefault("IIIF_CORS", "*"));   // IIIF_CORS: its old name
-        long area = longOf(env, "IIIF_MAX_AREA", -1);
+        return from(SettingSource.variables(env));
+    }
+
+    /** Each declared setting read from the source; IIIF_MAX_AREA left at 0 follows MAX_CVT. */
+    public static Settings from(SettingSource source) {
+        int maxCvt = MAX_CVT.read(source);
+        long area = IIIF_MAX_AREA.read(source);
         return new Settings(
-                env.containsKey("FILESYSTEM_PREFIX") ? Path.of(env.get("FILESYSTEM_PREFIX")).toAbsolutePath().normalize()
-                        : d.filesystemPrefix,
-                env.getOrDefault("FILESYSTEM_SUFFIX", d.filesystemSuffix),
-                clamp(intOf(env, "JPEG_QUALITY", d.jpegQuality), 1, 100),
+                Path.of(FILESYSTEM_PREFIX.read(source)).toAbsolutePath().normalize(),
+                FILESYSTEM_SUFFIX.read(source),
+                JPEG_QUALITY.read(source),
                 maxCvt,
-                intOf(env, "MAX_LAYERS", d.maxLayers),
-                env.getOrDefault("CACHE_CONTROL", d.cacheControl),
-                cors,
-                env.getOrDefault("BASE_URL", d.baseUrl),
-                intOf(env, "ALLOW_UPSCALING", 1) != 0,
-                clamp(intOf(env, "INTERPOLATION", d.interpolation), 0, 1),
-                env.getOrDefault("URI_MAP", d.uriMap),
-                intOf(env, "VERBOSITY", d.verbosity),
-                Math.max(1, intOf(env, "POOL_MAX_TOTAL", d.poolMaxTotal)),
-                Math.max(1, intOf(env, "POOL_MAX_PER_FILE", d.poolMaxPerFile)),
-                Math.max(1, intOf(env, "POOL_IDLE_SECONDS", d.poolIdleSeconds)),
-                Math.max(65536, longOf(env, "MAX_DECODE_PIXELS", d.maxDecodePixels)),
-                prefixOf(env.getOrDefault("IIIF_PREFIX", d.iiifPrefix)),
-                env.getOrDefault("IIIF_CORS", cors.isEmpty() ? d.iiifCors : cors),
-                area > 0 ? Math.min(area, defaultMaxArea(Integer.MAX_VALUE)) : defaultMaxArea(maxCvt),
-                Math.max(0, doubleOf(env, "MAX_IMAGE_CACHE_SIZE", d.maxImageCacheSize)),
-                env.getOrDefault("MEMCACHED_SERVERS", d.memcachedServers).trim(),
-                Math.max(1, intOf(env, "MEMCACHED_TIMEOUT", d.memcachedTimeout)),
-                levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
-                Math.max(0, doubleOf(env, "MEMORY_BUDGET", doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.memoryBudget))),
-                env.getOrDefault("DISK_CACHE_DIR", d.diskCacheDir).trim(),
-                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)));
+                MAX_LAYERS.read(source),
+                CACHE_CONTROL.read(source),
+                CORS.read(source),
+                BASE_URL.read(source),
+                ALLOW_UPSCALING.read(source),
+                INTERPOLATION.read(source),
+                URI_MAP.read(source),
+                VERBOSITY.read(source),
+                POOL_MAX_TOTAL.read(source),
+                POOL_MAX_PER_FILE.read(source),
+                POOL_IDLE_SECONDS.read(source),
+                MAX_DECODE_PIXELS.read(source),
+                IIIF_PREFIX.read(source),
+                area > 0 ? area : defaultMaxArea(maxCvt),
+                MAX_IMAGE_CACHE_SIZE.read(source),
+                MEMCACHED_SERVERS.read(source),
+                MEMCACHED_TIMEOUT.read(source),
+                LEVEL_CACHE_SIZE.read(source),
+                MEMORY_BUDGET.read(source),
+                DISK_CACHE_DIR.read(source),
+                DISK_CACHE_SIZE.read(source),
+                VIEWER_IMAGE.read(source));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -135,8 +184,9 @@ public record Settings(
     public Settings withFilesystemPrefix(Path root) {
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
-                poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize);
+                poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
+                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
+                viewerImage);
     }
 
     /**
@@ -146,11 +196,6 @@ public record Settings(
     private static double defaultLevelCacheSize() {
         // levels live in direct memory, which the JVM bounds by the heap's size unless told otherwise
         return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 2 / CACHE_MB));
-    }
-
-    /** Negative (the OSGi configuration's "unset"): the default. */
-    private static double levelCacheSizeOf(double v) {
-        return v < 0 ? defaultLevelCacheSize() : v;
     }
 
     /** MEMORY_BUDGET in bytes. */
@@ -190,35 +235,5 @@ public record Settings(
     private static int maxCvtOf(int v) {
         if (v < 0) return Integer.MAX_VALUE;       // -1: unlimited, as iipsrv 1.2+
         return v == 0 ? 5000 : Math.max(64, v);    // iipsrv 1.1 floor of 64
-    }
-
-    private static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
-    }
-
-    private static int intOf(Map<String, String> env, String name, int dflt) {
-        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOf(env, name, dflt)));
-    }
-
-    /** iipsrv reads MAX_IMAGE_CACHE_SIZE as a float: "0.5" is half a megabyte. */
-    private static double doubleOf(Map<String, String> env, String name, double dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            double d = Double.parseDouble(v.trim());
-            return Double.isFinite(d) ? d : dflt;
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
-
-    private static long longOf(Map<String, String> env, String name, long dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            return Long.parseLong(v.trim().toLowerCase(Locale.ROOT));
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
     }
 }

@@ -39,7 +39,7 @@ public final class Main {
         if (demo) env.put("FILESYSTEM_PREFIX", env.getOrDefault("VELLUM_DEMO_DIR", "demo"));
         Settings settings = Settings.fromEnvironment(env);
         String image = demo ? DemoImage.ensure(settings.filesystemPrefix()).getFileName().toString()
-                : firstImage(settings.filesystemPrefix());
+                : !settings.viewerImage().isEmpty() ? settings.viewerImage() : firstImage(settings.filesystemPrefix());
         int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
         EmbeddedServer server = EmbeddedServer.start(settings, host, port, image);
         server.vellum().warmUp(image);

@@ -14,6 +14,7 @@ import jakarta.servlet.ServletRegistration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
 
@@ -29,14 +30,16 @@ public final class VellumWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Map<String, String> config = configuration(System.getenv(), context);
-        if (!config.containsKey("FILESYSTEM_PREFIX")) {
+        SettingSource source = SettingSource.variables(System.getenv())
+                .overriddenBy(SettingSource.variables(contextParameters(context)));
+        if (source.find(Settings.FILESYSTEM_PREFIX.property(), Settings.FILESYSTEM_PREFIX.variable()) == null) {
             log.warn("FILESYSTEM_PREFIX is not set (context parameter or environment variable); serving images from "
                     + "the container's working directory {}", Path.of(".").toAbsolutePath().normalize());
         }
-        Settings settings = Settings.fromEnvironment(config);
+        Settings settings = Settings.from(source);
         Vellum vellum = new Vellum(settings);
-        String image = firstImage(settings.filesystemPrefix());
+        String image = settings.viewerImage().isEmpty() ? firstImage(settings.filesystemPrefix())
+                : settings.viewerImage();
         try {
             for (Routes.Route route : vellum.routes(image)) {
                 ServletRegistration.Dynamic registration = context.addServlet(route.name(), route.servlet());
@@ -64,13 +67,13 @@ public final class VellumWebApp implements ServletContextListener {
         }
     }
 
-    /** The environment overridden by every context parameter (same names: FILESYSTEM_PREFIX, JPEG_QUALITY, …). */
-    static Map<String, String> configuration(Map<String, String> env, ServletContext context) {
-        Map<String, String> config = new HashMap<>(env);
+    /** The context parameters, which override the environment variables of the same names. */
+    private static Map<String, String> contextParameters(ServletContext context) {
+        Map<String, String> parameters = new HashMap<>();
         for (String name : Collections.list(context.getInitParameterNames())) {
-            config.put(name, context.getInitParameter(name));
+            parameters.put(name, context.getInitParameter(name));
         }
-        return config;
+        return parameters;
     }
 
     /**

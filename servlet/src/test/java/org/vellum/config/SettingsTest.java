@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.vellum.api.settings.Setting;
+import org.vellum.api.settings.SettingSource;
 
 /** iipsrv's environment variable names, parsed into one immutable settings object. */
 class SettingsTest {
@@ -44,7 +48,7 @@ class SettingsTest {
         assertEquals(5000, s.maxCvt());
         assertEquals(-1, s.maxLayers());
         assertEquals("max-age=86400", s.cacheControl());
-        assertEquals("*", s.cors(), "deliberate: viewers on other origins work out of the box (iipsrv: none)");
+        assertEquals("*", s.cors(), "deliberately not iipsrv's (none): viewers run on other origins");
         assertTrue(s.allowUpscaling());
         assertEquals(1, s.interpolation());
     }
@@ -143,13 +147,57 @@ class SettingsTest {
     void iiifSettingsHaveDefaultsAndEnvironmentNames() {
         Settings d = Settings.fromEnvironment(Map.of());
         assertEquals("/iiif", d.iiifPrefix());
-        assertEquals("*", d.iiifCors(), "IIIF viewers are cross-origin: open unless told otherwise");
         assertEquals(25_000_000L, d.iiifMaxArea(), "MAX_CVT squared");
-        assertEquals("https://a.example", env("CORS", "https://a.example").iiifCors(), "CORS applies to IIIF too");
-        assertEquals("", env("IIIF_CORS", "").iiifCors(), "empty: none");
         Settings s = env("IIIF_PREFIX", "images/iiif/", "IIIF_MAX_AREA", "1000000", "MAX_CVT", "2000");
         assertEquals("/images/iiif", s.iiifPrefix());
         assertEquals(1_000_000L, s.iiifMaxArea());
         assertEquals(4_000_000L, env("MAX_CVT", "2000").iiifMaxArea());
+    }
+
+    @Test
+    void corsIsOneSettingForEveryProtocolOpenByDefaultAndEmptyForNone() {
+        assertEquals("*", Settings.defaults().cors());
+        assertEquals("https://a.example", env("CORS", "https://a.example").cors());
+        assertEquals("", env("CORS", "").cors(), "empty: no CORS headers");
+    }
+
+    @Test
+    void iiifCorsIsReadAsCorsOnlyWhenCorsIsNotGiven() {
+        assertEquals("https://old.example", env("IIIF_CORS", "https://old.example").cors());
+        assertEquals("", env("IIIF_CORS", "").cors());
+        assertEquals("https://new.example", env("CORS", "https://new.example", "IIIF_CORS", "https://old.example")
+                .cors());
+    }
+
+    @Test
+    void zeroMeansAutomaticWhereTheDefaultDependsOnTheMachine() {
+        Settings d = Settings.defaults();
+        assertEquals(d.poolMaxTotal(), env("POOL_MAX_TOTAL", "0").poolMaxTotal());
+        assertEquals(d.maxDecodePixels(), env("MAX_DECODE_PIXELS", "0").maxDecodePixels());
+        assertEquals(d.levelCacheSize(), env("LEVEL_CACHE_SIZE", "-1").levelCacheSize());
+        assertEquals(1, env("POOL_MAX_TOTAL", "-3").poolMaxTotal());
+        assertEquals(65536, env("MAX_DECODE_PIXELS", "10").maxDecodePixels());
+    }
+
+    @Test
+    void allowUpscalingReadsNumbersAndWords() {
+        assertFalse(env("ALLOW_UPSCALING", "0").allowUpscaling());
+        assertFalse(env("ALLOW_UPSCALING", "false").allowUpscaling());
+        assertTrue(env("ALLOW_UPSCALING", "1").allowUpscaling());
+        assertTrue(env("ALLOW_UPSCALING", "maybe").allowUpscaling(), "unreadable: the default");
+    }
+
+    @Test
+    void laterSourcesWinOverEarlierOnes() {
+        Settings s = Settings.from(SettingSource.variables(Map.of("JPEG_QUALITY", "50", "MAX_CVT", "1000"))
+                .overriddenBy(SettingSource.variables(Map.of("JPEG_QUALITY", "60"))));
+        assertEquals(60, s.jpegQuality(), "a context parameter over the environment");
+        assertEquals(1000, s.maxCvt());
+    }
+
+    @Test
+    void everyDeclarationIsAComponentOfTheRecordAndEveryComponentADeclaration() {
+        assertEquals(Arrays.stream(Settings.class.getRecordComponents()).map(RecordComponent::getName).toList(),
+                Settings.DECLARED.stream().map(Setting::property).toList());
     }
 }
