@@ -25,6 +25,11 @@ final class FileCheck {
     static final long MAX_TILES = 65535;
     /** The smallest tile-part: SOT segment (12 bytes) and SOD (2). */
     static final int MIN_TILE_PART = 14;
+    /** What OpenJPEG 2.5 sets up per tile when it reads the main header (opj_tcp_t), and per tile and component (opj_tccp_t), about. */
+    static final long TILE_STRUCT_BYTES = 4600;
+    static final long COMPONENT_STRUCT_BYTES = 1100;
+    /** Per-tile structures allowed for tiles a codestream claims but cannot hold. */
+    static final long MAX_MISSING_TILE_BYTES = 16L << 20;
 
     private static final int BOX_JP2H = 0x6A703268;
     private static final int BOX_JP2C = 0x6A703263;
@@ -42,6 +47,8 @@ final class FileCheck {
     ChannelMap channels = ChannelMap.NONE;
     /** From the first colr box: enumerated colour space (method 1), or UNKNOWN. */
     Jp2ColorSpace colorSpace = Jp2ColorSpace.UNSPECIFIED;
+    /** The SIZ claims more tiles than the codestream can hold: OpenJPEG's tile decode fails on the missing ones. */
+    boolean tilesMissing;
     /** The colr box's Lab ranges when it gives them (enumerated CIELAB). */
     CieLab lab = CieLab.DEFAULT;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
@@ -62,12 +69,13 @@ final class FileCheck {
             if (magic.length == 12 && Arrays.equals(magic, JP2_SIGNATURE)) {
                 FileCheck result = new FileCheck(true, size);
                 long codestream = result.walkBoxes(ch, size, file);
-                checkSiz(ch, codestream, size, file);
+                result.tilesMissing = checkSiz(ch, codestream, size, file);
                 return result;
             }
             if (magic.length >= 4 && Arrays.equals(Arrays.copyOf(magic, 4), J2K_SOC_SIZ)) {
-                checkSiz(ch, 0, size, file);
-                return new FileCheck(false, size);
+                FileCheck result = new FileCheck(false, size);
+                result.tilesMissing = checkSiz(ch, 0, size, file);
+                return result;
             }
             throw new OpenJpegException("not a JPEG 2000 file (no JP2 signature or J2K SOC/SIZ): " + file);
         } catch (NoSuchFileException e) {
@@ -94,11 +102,12 @@ final class FileCheck {
             } else if (len == 0) {
                 len = size - pos;
             }
+            if (type == BOX_JP2C && len >= header) {
+                // OpenJPEG reads the codestream to the end of the file whatever length its box claims.
+                return pos + header;
+            }
             if (len < header || len > size - pos) {
                 throw new OpenJpegException("corrupt or truncated JP2: box at " + pos + " has length " + len + " (file size " + size + "): " + file);
-            }
-            if (type == BOX_JP2C) {
-                return pos + header;
             }
             if (type == BOX_JP2H && len <= 1 << 20) {
                 readHeaderBoxes(ByteBuffer.wrap(read(ch, pos + header, (int) (len - header))));
@@ -203,8 +212,11 @@ final class FileCheck {
         }
     }
 
-    /** SIZ right after SOC: bound components, precision, sub-sampling, image and tile sizes before OpenJPEG allocates anything. */
-    private static void checkSiz(FileChannel ch, long cs, long size, Path file) throws IOException, OpenJpegException {
+    /**
+     * SIZ right after SOC: bound components, precision, sub-sampling, image and tile sizes before OpenJPEG allocates
+     * anything. True when the SIZ claims more tiles than the codestream's bytes can hold, so that some are missing.
+     */
+    private static boolean checkSiz(FileChannel ch, long cs, long size, Path file) throws IOException, OpenJpegException {
         if (cs + 4 + 38 > size) {
             throw new OpenJpegException("truncated codestream (no SIZ): " + file);
         }
@@ -223,20 +235,22 @@ final class FileCheck {
         long xto = siz.xto();
         long yto = siz.yto();
         int csiz = siz.csiz();
+        long tiles = xt == 0 || yt == 0 ? 0 : ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt);
         String bad = null;
         if (xsiz <= xo || ysiz <= yo || xsiz - xo > Integer.MAX_VALUE || ysiz - yo > Integer.MAX_VALUE) {
             bad = "image size " + xsiz + "x" + ysiz + " with origin " + xo + "," + yo;
         } else if (xt == 0 || yt == 0 || xto > xo || yto > yo) {
             bad = "tile grid " + xt + "x" + yt + " at " + xto + "," + yto;
-        } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) > MAX_TILES) {
+        } else if (tiles > MAX_TILES) {
             bad = "more than " + MAX_TILES + " tiles";
-        } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) * MIN_TILE_PART > size - cs) {
-            // Every tile has at least one tile-part (SOT + SOD): a header claiming more tiles than the file can hold
-            // would otherwise send every request of a huge "image" through thousands of missing tiles.
-            bad = ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) + " tiles cannot fit in "
-                    + (size - cs) + " bytes";
         } else if (csiz < 1 || csiz > MAX_COMPONENTS) {
             bad = csiz + " components (at most " + MAX_COMPONENTS + ")";
+        } else if (tiles * MIN_TILE_PART > size - cs
+                && tiles * (TILE_STRUCT_BYTES + csiz * COMPONENT_STRUCT_BYTES) > MAX_MISSING_TILE_BYTES) {
+            // OpenJPEG decodes a codestream whose tiles are missing (they come out flat), but sets up coding
+            // parameters for every tile the SIZ claims when it reads the header: a few hundred bytes must not claim
+            // hundreds of megabytes of them.
+            bad = tiles + " tiles cannot fit in " + (size - cs) + " bytes";
         } else if (lsiz != 38 + 3 * csiz || cs + 4 + lsiz > size) {
             bad = "SIZ length " + lsiz;
         }
@@ -256,6 +270,7 @@ final class FileCheck {
         if (bad != null) {
             throw new OpenJpegException("unsupported or corrupt SIZ marker (" + bad + "): " + file);
         }
+        return tiles * MIN_TILE_PART > size - cs;
     }
 
     private static byte[] read(FileChannel ch, long pos, int n) throws IOException {

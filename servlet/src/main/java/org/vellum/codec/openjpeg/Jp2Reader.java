@@ -56,6 +56,7 @@ public final class Jp2Reader implements AutoCloseable {
     private ChannelMap channels;
     private ChannelMap.Layout layout;
     private CieLab lab;
+    private boolean tilesMissing;
     private long fileBytes;
     /** Bytes of codestream the session reads: the file's, or a cut copy's. */
     private long codestreamBytes;
@@ -163,6 +164,7 @@ public final class Jp2Reader implements AutoCloseable {
         }
         channels = jp2 ? check.channels : ChannelMap.ofCodestream(nc);
         lab = check.lab;
+        tilesMissing = check.tilesMissing;
         try {
             layout = channels.layout(prec, sgnd);
         } catch (OpenJpegException e) {
@@ -335,7 +337,8 @@ public final class Jp2Reader implements AutoCloseable {
         Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
         try {
             if (header.tilesX() * header.tilesY() > 1
-                    && (smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce) || !channels.tileSafe())) {
+                    && (smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce) || !channels.tileSafe() || tilesMissing)) {
+                // (opj_decode, as opj_decompress uses it, fills tiles the codestream lacks; opj_get_decoded_tile fails)
                 decodeWindow(ax0, ay0, ax1, ay1, reduce, out);
             } else if (header.tilesX() * header.tilesY() > 1) {
                 decodeTiles(ax0, ay0, ax1, ay1, reduce, out);
