@@ -281,6 +281,42 @@ class ChannelsAndColourSpacesTest {
         zoomifyAndDeepZoom("palette16-tiled.jp2");
     }
 
+    /**
+     * A 2600x1700 single-tile palette image, every full-size tile through two servers: one whose memory budget lets
+     * it decode the level by quarters (SplitLevelTest) with no caches, one with the level cache; and the levels below
+     * (decoded from cut copies). Each PNG tile is the reference's, exactly.
+     */
+    @Test
+    void everyDecodePathAppliesThePalette() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("large"));
+        byte[] index = codestream(tmp, "large-index", 2600, 1700, 1, 8, null, Jp2ColorSpace.GRAY, untiled(5),
+                (x, y, w, h, p) -> fill(p[0], x, y, w, h, ChannelsAndColourSpacesTest::indexAt));
+        Jp2Boxes.write(dir.resolve("large.jp2"), index, Jp2Boxes.colr(16),
+                Jp2Boxes.pclr(new int[] {8, 8, 8}, paletteColumns(8)), Jp2Boxes.cmap(new int[] {0, 1, 0},
+                        new int[] {0, 1, 1}, new int[] {0, 1, 2}));
+        Decoded ref = OpjDecompress.decode(dir.resolve("large.jp2"), tmp);
+        Decoded half = OpjDecompress.decode(dir.resolve("large.jp2"), tmp, 1);
+        try (Http split = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", dir.toString(),
+                "MAX_IMAGE_CACHE_SIZE", "0", "LEVEL_CACHE_SIZE", "0", "MEMORY_BUDGET", "512")));
+             Http cached = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", dir.toString(),
+                     "MAX_IMAGE_CACHE_SIZE", "0")))) {
+            for (Http server : new Http[] {split, cached}) {
+                for (int round = 0; round < 2; round++) {
+                    for (int n = 0; n < 11 * 7; n++) {
+                        BufferedImage tile = Fixtures.decode(server.ok("/iip?FIF=large.jp2&PTL=4," + n));
+                        compare("large.jp2 PTL=4," + n, ref, n % 11 * 256, n / 11 * 256, tile, 0, false);
+                    }
+                    for (int n = 0; n < 6 * 4; n++) {
+                        BufferedImage tile = Fixtures.decode(server.ok("/iip?FIF=large.jp2&PTL=3," + n));
+                        compare("large.jp2 PTL=3," + n, half, n % 6 * 256, n / 6 * 256, tile, 0, false);
+                    }
+                }
+            }
+            assertTrue(split.server().vellum().engine().stats().plans().split() > 0, "decoded by quarters");
+            assertTrue(cached.server().vellum().engine().stats().levels().hits() > 0, "tiles cut from a kept level");
+        }
+    }
+
     @Test
     void infoJsonOfAPaletteImageOffersColour() {
         String info = Http.text(http.get("/iiif/3/palette.jp2/info.json"));
