@@ -69,6 +69,15 @@ class ChannelsAndColourSpacesTest {
                 Jp2Boxes.pclr(new int[] {16, 16, 16}, paletteColumns(16)), Jp2Boxes.cmap(new int[] {0, 1, 0},
                         new int[] {0, 1, 1}, new int[] {0, 1, 2}));
 
+        // cmap naming a palette column twice, which OpenJPEG refuses; and one whose first channel is the index itself
+        // (a palette column left unused), which OpenJPEG corrects to the whole palette.
+        Jp2Boxes.write(images.resolve("palette-mapped-twice.jp2"), index, Jp2Boxes.colr(16),
+                Jp2Boxes.pclr(new int[] {8, 8, 8}, paletteColumns(8)), Jp2Boxes.cmap(new int[] {0, 1, 0},
+                        new int[] {0, 1, 0}, new int[] {0, 1, 2}));
+        Jp2Boxes.write(images.resolve("palette-column-unused.jp2"), index, Jp2Boxes.colr(16),
+                Jp2Boxes.pclr(new int[] {8, 8, 8}, paletteColumns(8)), Jp2Boxes.cmap(new int[] {0, 0, 0},
+                        new int[] {0, 1, 1}, new int[] {0, 1, 2}));
+
         // CIE Lab, default ranges (colr of 15 bytes) and given ones; 8 bits, no codestream colour transform.
         byte[] lab = codestream(cs, "lab", 300, 200, 3, 8, null, Jp2ColorSpace.SYCC, untiled(3), (x, y, w, h, p) -> {
             fill(p[0], x, y, w, h, (i, j) -> 30 + i * 200 / 300);
@@ -315,6 +324,15 @@ class ChannelsAndColourSpacesTest {
             assertTrue(split.server().vellum().engine().stats().plans().split() > 0, "decoded by quarters");
             assertTrue(cached.server().vellum().engine().stats().levels().hits() > 0, "tiles cut from a kept level");
         }
+    }
+
+    @Test
+    void aComponentMappingOpenJpegRefusesIsRefusedAndOneItCorrectsIsCorrected() {
+        assertTrue(!OpjDecompress.decodes(images.resolve("palette-mapped-twice.jp2"), tmp), "opj_decompress refuses it");
+        HttpResponse<byte[]> r = http.get("/iiif/3/palette-mapped-twice.jp2/full/max/0/default.png");
+        assertEquals(404, r.statusCode(), Http.text(r));
+        assertTrue(Http.text(r).contains("twice"), Http.text(r));
+        iiifFullPng("palette-column-unused.jp2", 0, false);
     }
 
     @Test

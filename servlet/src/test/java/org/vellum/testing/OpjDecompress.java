@@ -38,6 +38,23 @@ public final class OpjDecompress {
         return decode(jp2, workDir, 0);
     }
 
+    /** Whether opj_decompress decodes the file at all (exit status 0 and a PNG). */
+    public static boolean decodes(Path jp2, Path workDir) {
+        Path png = workDir.resolve(jp2.getFileName() + ".try.png");
+        try {
+            Process p = new ProcessBuilder("opj_decompress", "-i", jp2.toString(), "-o", png.toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+            return p.exitValue() == 0 && Files.exists(png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reduced {@code reduce} times (opj_decompress -r), as a stored level. */
     public static Decoded decode(Path jp2, Path workDir, int reduce) {
         Path png = workDir.resolve(jp2.getFileName() + ".r" + reduce + ".opj.png");
