@@ -117,6 +117,10 @@ class ChannelsAndColourSpacesTest {
         // The same as a raw codestream, which has no cdef.
         Fixtures.write(images, "rgba.j2k", Fixtures.rgbaGrid(600, 400), tiled(3, 256));
 
+        // A cdef that leaves a channel out, which OpenJPEG refuses.
+        Jp2Boxes.write(images.resolve("cdef-incomplete.jp2"), argb, Jp2Boxes.colr(16), Jp2Boxes.cdef(new int[] {0, 1, 0},
+                new int[] {1, 0, 1}, new int[] {2, 0, 2}));
+
         // Grey and premultiplied opacity.
         byte[] greyAlpha = codestream(cs, "grey-alpha", 300, 200, 2, 8, null, Jp2ColorSpace.GRAY, untiled(3),
                 (x, y, w, h, p) -> {
@@ -373,6 +377,14 @@ class ChannelsAndColourSpacesTest {
         iiifHalfPng("argb-tiled.jp2", 0, true);
         iipTiles("argb-tiled.jp2", 0, true);
         zoomifyAndDeepZoom("argb-tiled.jp2");
+    }
+
+    @Test
+    void channelDefinitionsLeavingAChannelOutAreRefusedAsOpenJpegRefusesThem() {
+        assertTrue(!OpjDecompress.decodes(images.resolve("cdef-incomplete.jp2"), tmp), "opj_decompress refuses it");
+        HttpResponse<byte[]> r = http.get("/iiif/3/cdef-incomplete.jp2/full/max/0/default.png");
+        assertEquals(404, r.statusCode(), Http.text(r));
+        assertEquals(404, http.get("/iip?FIF=cdef-incomplete.jp2&PTL=2,0").statusCode());
     }
 
     @Test

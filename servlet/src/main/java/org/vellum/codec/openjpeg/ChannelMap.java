@@ -75,8 +75,8 @@ record ChannelMap(Palette palette, List<Mapping> mapping, List<Definition> defin
 
     /**
      * The layout for a codestream of these components. Refuses what OpenJPEG's decoder refuses (a cmap that names a
-     * component the codestream lacks, a palette column mapped twice, a cdef naming a channel that does not exist), so
-     * that we serve what {@code opj_decompress} decodes and nothing it rejects as corrupt.
+     * component the codestream lacks, a palette column mapped twice, a cdef naming a channel that does not exist or
+     * leaving one out), so that we serve what {@code opj_decompress} decodes and nothing it rejects as corrupt.
      */
     Layout layout(int[] componentPrecision, boolean[] componentSigned) throws OpenJpegException {
         int n = componentPrecision.length;
@@ -111,6 +111,14 @@ record ChannelMap(Palette palette, List<Mapping> mapping, List<Definition> defin
                 premultiplied = d.type == 2;
             } else if (d.type == 0 && d.association >= 1 && d.association != 65535) {
                 rank[d.channel] = d.association;
+            }
+        }
+        if (!definitions.isEmpty()) {
+            boolean[] defined = new boolean[n];
+            for (Definition d : definitions) defined[d.channel] = true;
+            for (int c = 0; c < n; c++) {
+                // T.800 I.5.3.6: a cdef lists every channel; OpenJPEG refuses the file otherwise
+                if (!defined[c]) throw new OpenJpegException("channel definitions (cdef) leave out channel " + c);
             }
         }
         List<Integer> colours = new ArrayList<>();
