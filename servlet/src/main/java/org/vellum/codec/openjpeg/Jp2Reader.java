@@ -338,7 +338,8 @@ public final class Jp2Reader implements AutoCloseable {
         try {
             if (header.tilesX() * header.tilesY() > 1
                     && (smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce) || !channels.tileSafe() || tilesMissing)) {
-                // (opj_decode, as opj_decompress uses it, fills tiles the codestream lacks; opj_get_decoded_tile fails)
+                // By window also: a palette or channel order opj_get_decoded_tile would apply itself (tileSafe), and
+                // tiles the codestream lacks, which opj_decode fills as opj_decompress does and the tile decode fails on.
                 decodeWindow(ax0, ay0, ax1, ay1, reduce, out);
             } else if (header.tilesX() * header.tilesY() > 1) {
                 decodeTiles(ax0, ay0, ax1, ay1, reduce, out);
