@@ -12,6 +12,7 @@ import org.vellum.codec.openjpeg.Jp2Header;
  * level that fits in one 256x256 tile; levels the file does not store are made by downscaling the smallest stored one,
  * and stored levels below that are hidden.
  *
+ * @param components       channels as a reader sees them: a palette's columns, opacity included (Jp2Header.channels)
  * @param storedReductions DWT levels in the file (OpenJPEG's largest usable reduce factor)
  * @param singleTile       the codestream is one tile (decoded by area, a decoder per level; see DecoderKey)
  */
@@ -23,8 +24,8 @@ public record ImageInfo(int width, int height, int components, int bitsPerChanne
 
     public static ImageInfo of(Jp2Header h) {
         int bits = 0;
-        for (int p : h.precision()) bits = Math.max(bits, p);
-        return new ImageInfo(h.width(), h.height(), h.components(), bits, Math.max(0, h.resolutions() - 1),
+        for (int p : h.channelPrecision()) bits = Math.max(bits, p);
+        return new ImageInfo(h.width(), h.height(), h.channels(), bits, Math.max(0, h.resolutions() - 1),
                 h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile(), h.tilesX() * h.tilesY() == 1);
     }
 

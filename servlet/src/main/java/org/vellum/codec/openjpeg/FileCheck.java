@@ -6,12 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Cheap Java-side validation before any native call: the magic bytes decide JP2 vs raw J2K (the extension may lie),
  * the JP2 box lengths must fit the file, and the SIZ marker must describe an image we are willing to hand to OpenJPEG.
- * Also reads the cdef box, because OpenJPEG only applies it on decode, not in opj_read_header.
+ * Also reads the boxes that say how components become channels and colours (pclr, cmap, cdef, colr).
  */
 final class FileCheck {
     static final byte[] JP2_SIGNATURE = {0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, (byte) 0x87, 0x0A};
@@ -23,10 +25,17 @@ final class FileCheck {
     static final long MAX_TILES = 65535;
     /** The smallest tile-part: SOT segment (12 bytes) and SOD (2). */
     static final int MIN_TILE_PART = 14;
+    /** What OpenJPEG 2.5 sets up per tile when it reads the main header (opj_tcp_t), and per tile and component (opj_tccp_t), about. */
+    static final long TILE_STRUCT_BYTES = 4600;
+    static final long COMPONENT_STRUCT_BYTES = 1100;
+    /** Per-tile structures allowed for tiles a codestream claims but cannot hold. */
+    static final long MAX_MISSING_TILE_BYTES = 16L << 20;
 
     private static final int BOX_JP2H = 0x6A703268;
     private static final int BOX_JP2C = 0x6A703263;
     private static final int BOX_CDEF = 0x63646566;
+    private static final int BOX_PCLR = 0x70636C72;
+    private static final int BOX_CMAP = 0x636D6170;
 
     private static final int BOX_COLR = 0x636F6C72;
     private static final int MAX_ICC = 16 << 20;
@@ -34,9 +43,14 @@ final class FileCheck {
     final boolean jp2;
     /** The file's length in bytes. */
     final long size;
-    boolean hasAlpha;
+    /** From pclr, cmap and cdef: how decoded components become channels. */
+    ChannelMap channels = ChannelMap.NONE;
     /** From the first colr box: enumerated colour space (method 1), or UNKNOWN. */
     Jp2ColorSpace colorSpace = Jp2ColorSpace.UNSPECIFIED;
+    /** The SIZ claims more tiles than the codestream can hold: OpenJPEG's tile decode fails on the missing ones. */
+    boolean tilesMissing;
+    /** The colr box's Lab ranges when it gives them (enumerated CIELAB). */
+    CieLab lab = CieLab.DEFAULT;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
     byte[] icc;
 
@@ -55,12 +69,13 @@ final class FileCheck {
             if (magic.length == 12 && Arrays.equals(magic, JP2_SIGNATURE)) {
                 FileCheck result = new FileCheck(true, size);
                 long codestream = result.walkBoxes(ch, size, file);
-                checkSiz(ch, codestream, size, file);
+                result.tilesMissing = checkSiz(ch, codestream, size, file);
                 return result;
             }
             if (magic.length >= 4 && Arrays.equals(Arrays.copyOf(magic, 4), J2K_SOC_SIZ)) {
-                checkSiz(ch, 0, size, file);
-                return new FileCheck(false, size);
+                FileCheck result = new FileCheck(false, size);
+                result.tilesMissing = checkSiz(ch, 0, size, file);
+                return result;
             }
             throw new OpenJpegException("not a JPEG 2000 file (no JP2 signature or J2K SOC/SIZ): " + file);
         } catch (NoSuchFileException e) {
@@ -87,11 +102,12 @@ final class FileCheck {
             } else if (len == 0) {
                 len = size - pos;
             }
+            if (type == BOX_JP2C && len >= header) {
+                // OpenJPEG reads the codestream to the end of the file whatever length its box claims.
+                return pos + header;
+            }
             if (len < header || len > size - pos) {
                 throw new OpenJpegException("corrupt or truncated JP2: box at " + pos + " has length " + len + " (file size " + size + "): " + file);
-            }
-            if (type == BOX_JP2C) {
-                return pos + header;
             }
             if (type == BOX_JP2H && len <= 1 << 20) {
                 readHeaderBoxes(ByteBuffer.wrap(read(ch, pos + header, (int) (len - header))));
@@ -101,39 +117,87 @@ final class FileCheck {
         throw new OpenJpegException("corrupt or truncated JP2: no codestream box: " + file);
     }
 
-    /** The jp2h super box: cdef (alpha) and the first colr (OpenJPEG applies both only on decode, not in opj_read_header). */
+    /**
+     * The jp2h super box: pclr, cmap, cdef and the first colr (OpenJPEG applies them only on decode, not in
+     * opj_read_header; {@link ChannelMap} applies the first three). A malformed one of these is left out here:
+     * OpenJPEG then refuses the file in opj_read_header.
+     */
     private void readHeaderBoxes(ByteBuffer jp2h) {
         boolean colr = false;
+        ChannelMap.Palette palette = null;
+        List<ChannelMap.Mapping> mapping = null;
+        List<ChannelMap.Definition> definitions = List.of();
         while (jp2h.remaining() >= 8) {
             int start = jp2h.position();
             long len = Integer.toUnsignedLong(jp2h.getInt());
             int type = jp2h.getInt();
             if (len < 8 || len > jp2h.limit() - start) {
-                return;
+                break;
             }
             int end = (int) (start + len);
+            ByteBuffer box = jp2h.slice(start + 8, end - start - 8);
             if (type == BOX_CDEF && len >= 10) {
-                int n = jp2h.getShort() & 0xFFFF;
-                for (int i = 0; i < n && jp2h.position() + 6 <= end; i++) {
-                    jp2h.getShort();
-                    int typ = jp2h.getShort() & 0xFFFF;
-                    jp2h.getShort();
-                    hasAlpha |= typ == 1 || typ == 2;
+                int n = box.getShort() & 0xFFFF;
+                List<ChannelMap.Definition> defs = new ArrayList<>();
+                for (int i = 0; i < n && box.remaining() >= 6; i++) {
+                    defs.add(new ChannelMap.Definition(box.getShort() & 0xFFFF, box.getShort() & 0xFFFF,
+                            box.getShort() & 0xFFFF));
+                }
+                definitions = defs;
+            } else if (type == BOX_PCLR && palette == null) {
+                palette = palette(box);
+            } else if (type == BOX_CMAP && palette != null && mapping == null
+                    && box.remaining() >= 4 * palette.bits().length) {
+                mapping = new ArrayList<>();
+                for (int i = 0; i < palette.bits().length; i++) {
+                    mapping.add(new ChannelMap.Mapping(box.getShort() & 0xFFFF, box.get() & 0xFF, box.get() & 0xFF));
                 }
             } else if (type == BOX_COLR && !colr && len >= 11) {
                 colr = true;
-                int method = jp2h.get() & 0xFF;
-                jp2h.get();
-                jp2h.get();
+                int method = box.get() & 0xFF;
+                box.get();
+                box.get();
                 if (method == 1 && len >= 15) {
-                    colorSpace = enumerated(jp2h.getInt());
+                    colorSpace = enumerated(box.getInt());
+                    if (colorSpace == Jp2ColorSpace.CIELAB && box.remaining() == 28) {
+                        long[] range = new long[6];
+                        for (int i = 0; i < 6; i++) range[i] = Integer.toUnsignedLong(box.getInt());
+                        lab = new CieLab(range);
+                    }
                 } else if ((method == 2 || method == 3) && len - 11 <= MAX_ICC) {
                     icc = new byte[(int) (len - 11)];
-                    jp2h.get(icc);
+                    box.get(icc);
                 }
             }
             jp2h.position(end);
         }
+        channels = new ChannelMap(palette, mapping, definitions);
+    }
+
+    /** A pclr box's entries, as OpenJPEG reads them (1 to 1024 entries; at most 4 bytes of each), or null. */
+    private static ChannelMap.Palette palette(ByteBuffer box) {
+        if (box.remaining() < 3) return null;
+        int entries = box.getShort() & 0xFFFF;
+        int columns = box.get() & 0xFF;
+        if (entries == 0 || entries > 1024 || columns == 0 || box.remaining() < columns) return null;
+        int[] bits = new int[columns];
+        boolean[] signed = new boolean[columns];
+        for (int c = 0; c < columns; c++) {
+            int b = box.get() & 0xFF;
+            bits[c] = (b & 0x7F) + 1;
+            signed[c] = (b & 0x80) != 0;
+        }
+        int[][] values = new int[columns][entries];
+        for (int e = 0; e < entries; e++) {
+            for (int c = 0; c < columns; c++) {
+                int bytes = Math.min(4, (bits[c] + 7) >> 3);
+                if (box.remaining() < bytes) return null;
+                int v = 0;
+                for (int i = 0; i < bytes; i++) v = v << 8 | (box.get() & 0xFF);
+                values[c][e] = v;
+            }
+        }
+        return new ChannelMap.Palette(entries, bits, signed, values);
     }
 
     private static Jp2ColorSpace enumerated(int enumcs) {
@@ -143,12 +207,16 @@ final class FileCheck {
             case 18: return Jp2ColorSpace.SYCC;
             case 24: return Jp2ColorSpace.EYCC;
             case 12: return Jp2ColorSpace.CMYK;
+            case 14: return Jp2ColorSpace.CIELAB;
             default: return Jp2ColorSpace.UNKNOWN;
         }
     }
 
-    /** SIZ right after SOC: bound components, precision, sub-sampling, image and tile sizes before OpenJPEG allocates anything. */
-    private static void checkSiz(FileChannel ch, long cs, long size, Path file) throws IOException, OpenJpegException {
+    /**
+     * SIZ right after SOC: bound components, precision, sub-sampling, image and tile sizes before OpenJPEG allocates
+     * anything. True when the SIZ claims more tiles than the codestream's bytes can hold, so that some are missing.
+     */
+    private static boolean checkSiz(FileChannel ch, long cs, long size, Path file) throws IOException, OpenJpegException {
         if (cs + 4 + 38 > size) {
             throw new OpenJpegException("truncated codestream (no SIZ): " + file);
         }
@@ -167,20 +235,22 @@ final class FileCheck {
         long xto = siz.xto();
         long yto = siz.yto();
         int csiz = siz.csiz();
+        long tiles = xt == 0 || yt == 0 ? 0 : ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt);
         String bad = null;
         if (xsiz <= xo || ysiz <= yo || xsiz - xo > Integer.MAX_VALUE || ysiz - yo > Integer.MAX_VALUE) {
             bad = "image size " + xsiz + "x" + ysiz + " with origin " + xo + "," + yo;
         } else if (xt == 0 || yt == 0 || xto > xo || yto > yo) {
             bad = "tile grid " + xt + "x" + yt + " at " + xto + "," + yto;
-        } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) > MAX_TILES) {
+        } else if (tiles > MAX_TILES) {
             bad = "more than " + MAX_TILES + " tiles";
-        } else if (((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) * MIN_TILE_PART > size - cs) {
-            // Every tile has at least one tile-part (SOT + SOD): a header claiming more tiles than the file can hold
-            // would otherwise send every request of a huge "image" through thousands of missing tiles.
-            bad = ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt) + " tiles cannot fit in "
-                    + (size - cs) + " bytes";
         } else if (csiz < 1 || csiz > MAX_COMPONENTS) {
             bad = csiz + " components (at most " + MAX_COMPONENTS + ")";
+        } else if (tiles * MIN_TILE_PART > size - cs
+                && tiles * (TILE_STRUCT_BYTES + csiz * COMPONENT_STRUCT_BYTES) > MAX_MISSING_TILE_BYTES) {
+            // OpenJPEG decodes a codestream whose tiles are missing (they come out flat), but sets up coding
+            // parameters for every tile the SIZ claims when it reads the header: a few hundred bytes must not claim
+            // hundreds of megabytes of them.
+            bad = tiles + " tiles cannot fit in " + (size - cs) + " bytes";
         } else if (lsiz != 38 + 3 * csiz || cs + 4 + lsiz > size) {
             bad = "SIZ length " + lsiz;
         }
@@ -200,6 +270,7 @@ final class FileCheck {
         if (bad != null) {
             throw new OpenJpegException("unsupported or corrupt SIZ marker (" + bad + "): " + file);
         }
+        return tiles * MIN_TILE_PART > size - cs;
     }
 
     private static byte[] read(FileChannel ch, long pos, int n) throws IOException {

@@ -1,8 +1,11 @@
 package org.vellum.codec.openjpeg;
 
-/** OPJ_COLOR_SPACE as reported by OpenJPEG (from the JP2 colr box; UNSPECIFIED for raw codestreams). */
+/**
+ * OPJ_COLOR_SPACE as reported by OpenJPEG (from the JP2 colr box; UNSPECIFIED for raw codestreams), and CIELAB
+ * (enumerated colour space 14), which OpenJPEG reports as UNKNOWN and {@link Jp2Reader} converts to sRGB.
+ */
 public enum Jp2ColorSpace {
-    UNKNOWN, UNSPECIFIED, SRGB, GRAY, SYCC, EYCC, CMYK;
+    UNKNOWN, UNSPECIFIED, SRGB, GRAY, SYCC, EYCC, CMYK, CIELAB;
 
     static Jp2ColorSpace fromNative(int v) {
         switch (v) {

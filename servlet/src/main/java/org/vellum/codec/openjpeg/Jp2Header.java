@@ -9,7 +9,11 @@ package org.vellum.codec.openjpeg;
  * @param resolutions numresolutions of the main COD (DWT levels + 1), minimum over components
  * @param tileWidth codestream tile width (the image width when untiled)
  * @param iccProfile the embedded ICC profile, or null
- * @param hasAlpha a cdef box marks a component as opacity (JP2 only)
+ * @param components components of the codestream
+ * @param hasAlpha a cdef box marks a channel as opacity (JP2 only); it is then the last channel
+ * @param channels what a reader sees of the components: the palette's columns instead of the component it indexes
+ *                 (pclr, cmap), colours in order and opacity last (cdef)
+ * @param channelPrecision bits of each channel (a palette column's are the palette's)
  */
 public record Jp2Header(
         boolean jp2,
@@ -21,7 +25,8 @@ public record Jp2Header(
         int tileWidth, int tileHeight, int tilesX, int tilesY,
         Jp2ColorSpace colorSpace,
         byte[] iccProfile,
-        boolean hasAlpha) {
+        boolean hasAlpha,
+        int channels, int[] channelPrecision) {
 
     public boolean tiled() {
         return tilesX * tilesY > 1;

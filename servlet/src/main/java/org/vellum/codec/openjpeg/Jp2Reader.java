@@ -53,6 +53,10 @@ public final class Jp2Reader implements AutoCloseable {
     private int tileW;
     private int tileH;
     private Jp2ColorSpace colorSpace;
+    private ChannelMap channels;
+    private ChannelMap.Layout layout;
+    private CieLab lab;
+    private boolean tilesMissing;
     private long fileBytes;
     /** Bytes of codestream the session reads: the file's, or a cut copy's. */
     private long codestreamBytes;
@@ -158,6 +162,19 @@ public final class Jp2Reader implements AutoCloseable {
         if (colorSpace == Jp2ColorSpace.UNSPECIFIED || colorSpace == Jp2ColorSpace.UNKNOWN) {
             colorSpace = check.colorSpace;
         }
+        channels = jp2 ? check.channels : ChannelMap.ofCodestream(nc);
+        lab = check.lab;
+        tilesMissing = check.tilesMissing;
+        try {
+            layout = channels.layout(prec, sgnd);
+        } catch (OpenJpegException e) {
+            throw new OpenJpegException(e.getMessage() + ": " + file, e);
+        }
+        int[] source = layout.component();
+        if (layout.channels() == 3 && dx[source[0]] == dy[source[0]] && dx[source[1]] != 1) {
+            // As opj_decompress: three channels whose second is sub-sampled across are YCbCr, whatever the file says.
+            colorSpace = Jp2ColorSpace.SYCC;
+        }
 
         Pointer info = lib.opj_get_cstr_info(session.codec);
         if (info == null) {
@@ -195,7 +212,7 @@ public final class Jp2Reader implements AutoCloseable {
         originY = img.y0;
         header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
                 Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
-                colorSpace, icc, check.hasAlpha);
+                colorSpace, icc, layout.alpha(), layout.channels(), layout.precision().clone());
         fileBytes = check.size;
         codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);
@@ -319,7 +336,10 @@ public final class Jp2Reader implements AutoCloseable {
         }
         Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
         try {
-            if (header.tilesX() * header.tilesY() > 1 && smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce)) {
+            if (header.tilesX() * header.tilesY() > 1
+                    && (smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce) || !channels.tileSafe() || tilesMissing)) {
+                // By window also: a palette or channel order opj_get_decoded_tile would apply itself (tileSafe), and
+                // tiles the codestream lacks, which opj_decode fills as opj_decompress does and the tile decode fails on.
                 decodeWindow(ax0, ay0, ax1, ay1, reduce, out);
             } else if (header.tilesX() * header.tilesY() > 1) {
                 decodeTiles(ax0, ay0, ax1, ay1, reduce, out);
@@ -447,17 +467,13 @@ public final class Jp2Reader implements AutoCloseable {
         }
     }
 
-    /** The planes being assembled; sized from the first decoded image because a JP2 palette can add components. */
+    /** The planes being assembled, one per codestream component (OpenJPEG is asked for the raw components). */
     private final class Output {
         final int x0;
         final int y0;
         final int w;
         final int h;
         int[][] planes;
-        int[] prec;
-        boolean[] sgnd;
-        boolean[] alpha;
-        Jp2ColorSpace colorSpace;
 
         Output(int x0, int y0, int w, int h) {
             this.x0 = x0;
@@ -474,23 +490,12 @@ public final class Jp2Reader implements AutoCloseable {
                 throw new OpenJpegException("decoder returned " + nc + " components: " + file);
             }
             OpjImageComp[] comps = components(img);
+            if (nc != header.components()) {
+                throw new OpenJpegException("decoder returned " + nc + " components, the header says "
+                        + header.components() + ": " + file);
+            }
             if (planes == null) {
                 planes = new int[nc][w * h];
-                prec = new int[nc];
-                sgnd = new boolean[nc];
-                alpha = new boolean[nc];
-                Jp2ColorSpace decoded = Jp2ColorSpace.fromNative(img.color_space);
-                colorSpace = decoded == Jp2ColorSpace.UNSPECIFIED || decoded == Jp2ColorSpace.UNKNOWN ? Jp2Reader.this.colorSpace : decoded;
-                for (int c = 0; c < nc; c++) {
-                    prec[c] = comps[c].prec;
-                    sgnd[c] = comps[c].sgnd != 0;
-                    alpha[c] = comps[c].alpha != 0;
-                    if (prec[c] < 1 || prec[c] > FileCheck.MAX_PRECISION) {
-                        throw new OpenJpegException("decoded component " + c + " has " + prec[c] + " bits: " + file);
-                    }
-                }
-            } else if (nc != planes.length) {
-                throw new OpenJpegException("tiles decode to different component counts: " + file);
             }
             for (int c = 0; c < nc; c++) {
                 copyComponent(comps[c], c, reduce, cx0, cy0, cx1, cy1);
@@ -530,32 +535,22 @@ public final class Jp2Reader implements AutoCloseable {
             }
         }
 
-        Raster toRaster() {
-            int nc = planes.length;
-            int a = -1;
-            for (int c = 0; c < nc; c++) {
-                if (alpha[c]) {
-                    a = c;
+        /** The channels a reader sees (palette, channel definitions; Lab converted to sRGB), opacity last. */
+        Raster toRaster() throws OpenJpegException {
+            int[][] out = channels.apply(planes, layout);
+            int[] precision = layout.precision().clone();
+            boolean[] signed = layout.signed().clone();
+            Jp2ColorSpace space = colorSpace;
+            if (space == Jp2ColorSpace.CIELAB && out.length - (layout.alpha() ? 1 : 0) == 3) {
+                lab.toSrgb16(out, precision);
+                for (int c = 0; c < 3; c++) {
+                    precision[c] = 16;
+                    signed[c] = false;
                 }
+                space = Jp2ColorSpace.SRGB;
             }
-            if (a >= 0 && a != nc - 1) {
-                // Raster promises the alpha plane last.
-                moveToEnd(planes, a);
-                int p = prec[a];
-                boolean s = sgnd[a];
-                System.arraycopy(prec, a + 1, prec, a, nc - 1 - a);
-                System.arraycopy(sgnd, a + 1, sgnd, a, nc - 1 - a);
-                prec[nc - 1] = p;
-                sgnd[nc - 1] = s;
-            }
-            return new Raster(w, h, planes, prec, sgnd, colorSpace, a >= 0 || (header.hasAlpha() && nc == header.components()));
+            return new Raster(w, h, out, precision, signed, space, layout.alpha());
         }
-    }
-
-    private static void moveToEnd(int[][] planes, int index) {
-        int[] p = planes[index];
-        System.arraycopy(planes, index + 1, planes, index, planes.length - 1 - index);
-        planes[planes.length - 1] = p;
     }
 
     private static OpjImageComp[] components(OpjImage img) {
@@ -614,6 +609,9 @@ public final class Jp2Reader implements AutoCloseable {
                 lib.opj_set_default_decoder_parameters(params);
                 params.setInt(DParameters.CP_REDUCE, reduce);
                 params.setInt(DParameters.CP_LAYER, layers);
+                // The components as decoded: ChannelMap applies pclr, cmap and cdef (see there for why). Only
+                // opj_decode honours this; opj_get_decoded_tile applies them anyway (see tileSafe()).
+                params.setInt(DParameters.FLAGS, params.getInt(DParameters.FLAGS) | DParameters.IGNORE_PCLR_CMAP_CDEF);
                 if (lib.opj_setup_decoder(codec, params) == 0) {
                     throw failure("opj_setup_decoder");
                 }

@@ -87,6 +87,8 @@ public interface OpenJpegLibrary extends Library {
         public static final int CP_REDUCE = 0;
         public static final int CP_LAYER = 4;
         public static final int FLAGS = 8248;
+        /** OPJ_DPARAMETERS_IGNORE_PCLR_CMAP_CDEF_FLAG, in FLAGS. */
+        public static final int IGNORE_PCLR_CMAP_CDEF = 0x0001;
 
         private DParameters() { }
     }

@@ -26,12 +26,12 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
 
     /**
      * 8-bit image: TYPE_BYTE_GRAY (1 comp), TYPE_INT_RGB (3), TYPE_INT_ARGB (4 with alpha or 2 = gray+alpha); >8-bit samples
-     * scaled to 8 bits, <8 expanded, signed shifted; sYCC converted to RGB, CMYK naively to RGB.
+     * scaled to 8 bits, <8 expanded, signed shifted; sYCC and e-sYCC converted to RGB, CMYK naively to RGB.
      */
     public BufferedImage toImage() {
         int n = planes.length;
         int count = width * height;
-        if (n == 1) {
+        if (n == 1 || (n == 2 && !hasAlpha)) {
             BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
             byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
             int[] g = to8(0);
@@ -53,7 +53,8 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
         int[] r;
         int[] g;
         int[] b;
-        if (colorSpace == Jp2ColorSpace.SYCC) {
+        if (colorSpace == Jp2ColorSpace.SYCC || colorSpace == Jp2ColorSpace.EYCC) {
+            // e-sYCC decodes with sYCC's matrix (IEC 61966-2-1 Amd 1); only its encoding range is wider.
             int[][] rgb = syccToRgb8();
             r = rgb[0];
             g = rgb[1];
@@ -113,7 +114,8 @@ public record Raster(int width, int height, int[][] planes, int[] precision, boo
             }
             return out;
         }
-        if ((n != 3 && !(n == 4 && hasAlpha)) || colorSpace == Jp2ColorSpace.SYCC || colorSpace == Jp2ColorSpace.CMYK) {
+        if ((n != 3 && !(n == 4 && hasAlpha)) || colorSpace == Jp2ColorSpace.SYCC || colorSpace == Jp2ColorSpace.EYCC
+                || colorSpace == Jp2ColorSpace.CMYK) {
             return null;
         }
         int[] r = planes[0];
