@@ -41,6 +41,10 @@ import java.util.Map;
  *                           several nodes; empty (our default) for none (not an iipsrv setting)
  * @param diskCacheSize      DISK_CACHE_SIZE: the most the files in DISK_CACHE_DIR may hold, in the same MB; least
  *                           recently used out first; 0 turns the disk cache off (not an iipsrv setting)
+ * @param iccProfiles        ICC_PROFILES: {@code embed} (default) hands an image's ICC profile on in JPEG, PNG and TIFF
+ *                           outputs; {@code convert} turns the pixels into sRGB instead. Outputs that cannot carry a
+ *                           profile and requests that compute on colours are converted either way (not an iipsrv
+ *                           setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -68,7 +72,22 @@ public record Settings(
         double levelCacheSize,
         double memoryBudget,
         String diskCacheDir,
-        double diskCacheSize) {
+        double diskCacheSize,
+        Icc iccProfiles) {
+
+    /** What is done with an image's ICC profile: see {@code iccProfiles}. */
+    public enum Icc {
+        EMBED, CONVERT;
+
+        static Icc of(String v, Icc dflt) {
+            if (v == null || v.isBlank()) return dflt;
+            return switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "embed" -> EMBED;
+                case "convert" -> CONVERT;
+                default -> dflt;
+            };
+        }
+    }
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -77,7 +96,7 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000);
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000, Icc.EMBED);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -113,7 +132,8 @@ public record Settings(
                 levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
                 Math.max(0, doubleOf(env, "MEMORY_BUDGET", doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.memoryBudget))),
                 env.getOrDefault("DISK_CACHE_DIR", d.diskCacheDir).trim(),
-                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)));
+                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)),
+                Icc.of(env.get("ICC_PROFILES"), d.iccProfiles));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -136,7 +156,8 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize);
+                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
+                iccProfiles);
     }
 
     /**
