@@ -81,7 +81,7 @@ final class IccProfiles {
     }
 
     /** A grey or RGB profile that LittleCMS converts to sRGB, or empty. */
-    private static Optional<Profile> parse(byte[] bytes) {
+    static Optional<Profile> parse(byte[] bytes) {
         try {
             ICC_Profile icc = ICC_Profile.getInstance(bytes);
             int type = icc.getColorSpaceType();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.Inflater;
 
 import javax.imageio.ImageIO;
@@ -308,6 +310,49 @@ class IccProfileTest {
             assertArrayEquals(first, c.ok(path));
             assertEquals(1, c.server().vellum().engine().cache().diskStats().hits(), "the same setting shares");
         }
+    }
+
+    /**
+     * What a viewer sees: headless Chromium decodes the PNG we served (with its iCCP) into a canvas, which it keeps in
+     * sRGB, and the page reports the canvas's pixels. They must be the managed colours, not the stored ones.
+     */
+    @Test
+    void chromiumShowsTheManagedColoursOfAnEmbeddedProfile() throws Exception {
+        Path chromium = Path.of(System.getProperty("vellum.chromium", "/usr/bin/chromium"));
+        assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + " (bin/install-deps test installs it)");
+        byte[] png = embed.ok("/iiif/3/adobe.jp2/0,0,200,200/200,/0/default.png");
+        String page = """
+                <!DOCTYPE html><html><body><canvas id="c" width="200" height="200"></canvas><pre id="out">pending</pre>
+                <script>
+                var img = new Image();
+                img.onload = function () {
+                    var g = document.getElementById('c').getContext('2d');
+                    g.drawImage(img, 0, 0);
+                    var d = g.getImageData(0, 0, 200, 200).data, hex = [];
+                    for (var i = 0; i < d.length; i += 4) hex.push(((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]).toString(16));
+                    document.getElementById('out').textContent = 'RESULT' + hex.join(' ') + 'END';
+                };
+                img.src = 'data:image/png;base64,DATA';
+                </script></body></html>
+                """.replace("DATA", java.util.Base64.getEncoder().encodeToString(png));
+        Path html = Files.writeString(tmp.resolve("managed.html"), page);
+        Path profile = Files.createTempDirectory(tmp, "chromium");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--force-color-profile=srgb", "--user-data-dir=" + profile, "--dump-dom", "--virtual-time-budget=10000",
+                html.toUri().toString()).redirectError(tmp.resolve("chromium.log").toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium did not finish");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RESULT(.*?)END").matcher(new String(out, StandardCharsets.UTF_8));
+        assertTrue(m.find(), "the page did not report: " + new String(out, StandardCharsets.UTF_8));
+        int[] shown = Arrays.stream(m.group(1).trim().split(" ")).mapToInt(h -> Integer.parseInt(h, 16)).toArray();
+        int[] ref = opjReference("adobe.jp2");
+        int[] expected = new int[200 * 200];
+        int[] stored = samples(read(png));
+        for (int y = 0; y < 200; y++) System.arraycopy(ref, y * W, expected, y * 200, 200);
+        Stats s = Stats.of(expected, shown);
+        assertTrue(s.max() <= 2, "Chromium's canvas against OpenJPEG + LittleCMS: " + s);
+        assertTrue(Stats.of(stored, shown).mean() > 5, "Chromium applied the profile: it does not show the stored values");
     }
 
     private static Http node(Path cache, String icc) {
