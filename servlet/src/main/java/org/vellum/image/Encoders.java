@@ -70,13 +70,15 @@ public final class Encoders {
 
     /**
      * Whether these pixels go out in {@code format} with an ICC profile of their colour type embedded: JPEG (APP2),
-     * PNG (iCCP) and TIFF (tag 34675), when the encoded image is grey exactly when the profile is. Otherwise the
+     * PNG (iCCP) and TIFF (tag 34675), when the encoded image is grey exactly when the profile is (and, in JPEG, the
+     * profile fits in 255 segments). Otherwise the
      * pixels must be converted before encoding.
      */
-    public static boolean carriesIccProfile(OutputFormat format, Pixels p, boolean greyProfile) {
+    public static boolean carriesIccProfile(OutputFormat format, Pixels p, byte[] icc, boolean greyProfile) {
         boolean encodedGrey = p.isGray() && !(format.supportsAlpha() && p.hasAlpha());
+        boolean fits = format != OutputFormat.JPEG || icc.length <= IccEmbedding.JPEG_MAX;
         return (format == OutputFormat.JPEG || format == OutputFormat.PNG || format == OutputFormat.TIFF)
-                && encodedGrey == greyProfile;
+                && encodedGrey == greyProfile && fits;
     }
 
     public static void encode(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {

@@ -12,6 +12,8 @@ import java.util.zip.Deflater;
 final class IccEmbedding {
     /** APP2 payload after its 14-byte "ICC_PROFILE\0", sequence and count: a segment's length field counts 16 bits. */
     static final int JPEG_CHUNK = 65535 - 2 - 14;
+    /** The largest profile APP2 can hold: segments are counted in one byte. */
+    static final int JPEG_MAX = 255 * JPEG_CHUNK;
     private static final byte[] ICC_TAG = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
 
     private IccEmbedding() {
@@ -30,7 +32,7 @@ final class IccEmbedding {
             at += 2 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
         }
         int chunks = (icc.length + JPEG_CHUNK - 1) / JPEG_CHUNK;
-        if (chunks > 255) throw new IllegalArgumentException("ICC profile of " + icc.length + " bytes");
+        if (icc.length > JPEG_MAX) throw new IllegalArgumentException("ICC profile of " + icc.length + " bytes");
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + icc.length + 18 * chunks);
         out.write(jpeg, 0, at);
         for (int i = 0; i < chunks; i++) {

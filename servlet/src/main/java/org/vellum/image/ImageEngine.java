@@ -163,7 +163,8 @@ public final class ImageEngine {
     public byte[] produce(ImageRequest request) throws ImageException {
         byte[] out = cache.get(cacheDescription(request), !request.image().personal(), () -> {
             Rendered r = renderInProfile(request);
-            if (r.profile() != null && Encoders.carriesIccProfile(request.format(), r.pixels(), r.profile().grey())) {
+            if (r.profile() != null && Encoders.carriesIccProfile(request.format(), r.pixels(), r.profile().bytes(),
+                    r.profile().grey())) {
                 return encode(r.pixels(), request.format(), request.quality(), r.profile().bytes());
             }
             return encode(r.inSrgb(), request.format(), request.quality(), null);

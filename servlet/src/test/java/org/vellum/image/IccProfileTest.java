@@ -2,6 +2,7 @@ package org.vellum.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -247,6 +248,28 @@ class IccProfileTest {
         assertArrayEquals(big, jpegProfile(jpeg));
         Stats s = Stats.of(opjReference("big.jp2"), managed(samples(deviceValues(jpeg)), big));
         assertTrue(s.mean() < 1.0, "the padded profile still applies: " + s);
+    }
+
+    @Test
+    void aProfileTooLargeForApp2IsConvertedInJpegAndEmbeddedElsewhere() {
+        Pixels rgb = Pixels.blank(8, 8, 3);
+        byte[] huge = new byte[IccEmbedding.JPEG_MAX + 1];           // 255 segments of 65519 bytes, and one more
+        assertFalse(Encoders.carriesIccProfile(OutputFormat.JPEG, rgb, huge, false));
+        assertTrue(Encoders.carriesIccProfile(OutputFormat.PNG, rgb, huge, false));
+        assertTrue(Encoders.carriesIccProfile(OutputFormat.JPEG, rgb, adobe, false));
+        assertFalse(Encoders.carriesIccProfile(OutputFormat.GIF, rgb, adobe, false), "GIF carries none");
+        assertFalse(Encoders.carriesIccProfile(OutputFormat.PNG, rgb, grey, true), "a grey profile on RGB pixels");
+        assertFalse(Encoders.carriesIccProfile(OutputFormat.PNG, Pixels.blank(8, 8, 2), grey, true),
+                "grey+alpha PNG is written as RGBA, which a grey profile does not describe");
+        assertTrue(Encoders.carriesIccProfile(OutputFormat.JPEG, Pixels.blank(8, 8, 2), grey, true),
+                "JPEG drops the alpha and stays grey");
+    }
+
+    @Test
+    void theSettingIsEmbedByDefaultAndConvertWhenAsked() {
+        assertEquals(Settings.Icc.EMBED, Settings.fromEnvironment(Map.of()).iccProfiles());
+        assertEquals(Settings.Icc.CONVERT, Settings.fromEnvironment(Map.of("ICC_PROFILES", " Convert ")).iccProfiles());
+        assertEquals(Settings.Icc.EMBED, Settings.fromEnvironment(Map.of("ICC_PROFILES", "bogus")).iccProfiles());
     }
 
     @Test
