@@ -71,8 +71,7 @@ public final class Encoders {
     /**
      * Whether these pixels go out in {@code format} with an ICC profile of their colour type embedded: JPEG (APP2),
      * PNG (iCCP) and TIFF (tag 34675), when the encoded image is grey exactly when the profile is (and, in JPEG, the
-     * profile fits in 255 segments). Otherwise the
-     * pixels must be converted before encoding.
+     * profile fits in 255 segments). Otherwise the pixels must be converted before encoding.
      */
     public static boolean carriesIccProfile(OutputFormat format, Pixels p, byte[] icc, boolean greyProfile) {
         boolean encodedGrey = p.isGray() && !(format.supportsAlpha() && p.hasAlpha());
