@@ -3,6 +3,7 @@
 #   Jp2ReaderBenchmark   a 256x256 tile through the pooled reader vs a fresh Jp2Reader.open per decode
 #   DecodeLevelBenchmark a 256x256 output tile at each level (reduce 0..4): area decode alone, and decode + pixels + JPEG
 #   TileStepsBenchmark   header open, decoded samples to pixels, JPEG by TurboJPEG and by ImageIO, scaling
+#   IccBenchmark         (on demand: BENCH=IccBenchmark) a tile's JPEG with its ICC profile embedded vs converted to sRGB
 # Usage:
 #   bench/jmh.sh                               # all three, with their own warm-up/measurement settings
 #   BENCH=TileSteps bench/jmh.sh -wi 1 -i 2    # BENCH: a regular expression of benchmarks; further arguments go to JMH

@@ -119,4 +119,8 @@ public @interface VellumConfiguration {
     @AttributeDefinition(name = "VIEWER_IMAGE", required = false,
             description = "The image the viewer page at / opens; empty: the first JPEG 2000 file of the image folder")
     String viewerImage() default "";
+
+    @AttributeDefinition(name = "ICC_PROFILES",
+            description = "embed: an image's ICC profile goes out in JPEG, PNG and TIFF; convert: the pixels are turned into sRGB instead. Outputs that cannot carry a profile and requests that compute on colours are converted either way")
+    String iccProfiles() default "embed";
 }

@@ -41,7 +41,17 @@ public record Settings(
         double memoryBudget,
         String diskCacheDir,
         double diskCacheSize,
-        String viewerImage) {
+        String viewerImage,
+        Icc iccProfiles) {
+
+    /** What is done with an image's ICC profile: see {@link #ICC_PROFILES}. */
+    public enum Icc {
+        EMBED, CONVERT;
+
+        static Icc of(String v) {
+            return v.trim().equalsIgnoreCase("convert") ? CONVERT : EMBED;
+        }
+    }
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -114,13 +124,17 @@ public record Settings(
             "The most DISK_CACHE_DIR may hold, in the same MB; least recently used out first; 0 off").atLeast(0.0);
     public static final Setting<String> VIEWER_IMAGE = Setting.text("viewerImage", "VIEWER_IMAGE", "",
             "The image the viewer page at / opens; empty: the first JPEG 2000 file of the image folder");
+    public static final Setting<String> ICC_PROFILES = Setting.text("iccProfiles", "ICC_PROFILES", "embed",
+            "embed: an image's ICC profile goes out in JPEG, PNG and TIFF; convert: the pixels are turned into sRGB "
+                    + "instead. Outputs that cannot carry a profile and requests that compute on colours are "
+                    + "converted either way").check(v -> Icc.of(v).name().toLowerCase(java.util.Locale.ROOT));
 
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
             MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
-            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE);
+            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES);
 
     /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
@@ -162,7 +176,8 @@ public record Settings(
                 MEMORY_BUDGET.read(source),
                 DISK_CACHE_DIR.read(source),
                 DISK_CACHE_SIZE.read(source),
-                VIEWER_IMAGE.read(source));
+                VIEWER_IMAGE.read(source),
+                Icc.of(ICC_PROFILES.read(source)));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -186,7 +201,7 @@ public record Settings(
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
-                viewerImage);
+                viewerImage, iccProfiles);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.vellum.image;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
+import javax.imageio.plugins.tiff.TIFFTag;
 import javax.imageio.stream.ImageOutputStream;
 
 import org.slf4j.Logger;
@@ -38,13 +45,39 @@ public final class Encoders {
     }
 
     public static byte[] encode(Pixels p, OutputFormat format, int quality) throws IOException {
+        return encode(p, format, quality, (byte[]) null);
+    }
+
+    /**
+     * As {@link #encode(Pixels, OutputFormat, int)}, with an ICC profile the pixels are in (null: none) embedded as
+     * the format carries one; only when {@link #carriesIccProfile} says so.
+     */
+    public static byte[] encode(Pixels p, OutputFormat format, int quality, byte[] icc) throws IOException {
         if (format == OutputFormat.JPEG) {
             byte[] jpeg = turboJpeg(p, quality);
-            if (jpeg != null) return jpeg;
+            if (jpeg != null) return icc == null ? jpeg : IccEmbedding.jpeg(jpeg, icc);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, p.width() * p.height() / 4));
-        imageIo(p, format, quality, out);
-        return out.toByteArray();
+        imageIo(p, format, quality, icc, out);
+        byte[] bytes = out.toByteArray();
+        if (icc == null) return bytes;
+        return switch (format) {
+            case JPEG -> IccEmbedding.jpeg(bytes, icc);
+            case PNG -> IccEmbedding.png(bytes, icc);
+            default -> bytes;                               // TIFF: written with the image's tags
+        };
+    }
+
+    /**
+     * Whether these pixels go out in {@code format} with an ICC profile of their colour type embedded: JPEG (APP2),
+     * PNG (iCCP) and TIFF (tag 34675), when the encoded image is grey exactly when the profile is (and, in JPEG, the
+     * profile fits in 255 segments). Otherwise the pixels must be converted before encoding.
+     */
+    public static boolean carriesIccProfile(OutputFormat format, Pixels p, byte[] icc, boolean greyProfile) {
+        boolean encodedGrey = p.isGray() && !(format.supportsAlpha() && p.hasAlpha());
+        boolean fits = format != OutputFormat.JPEG || icc.length <= IccEmbedding.JPEG_MAX;
+        return (format == OutputFormat.JPEG || format == OutputFormat.PNG || format == OutputFormat.TIFF)
+                && encodedGrey == greyProfile && fits;
     }
 
     public static void encode(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {
@@ -55,7 +88,7 @@ public final class Encoders {
                 return;
             }
         }
-        imageIo(p, format, quality, target);
+        imageIo(p, format, quality, null, target);
     }
 
     /**
@@ -84,7 +117,8 @@ public final class Encoders {
         }
     }
 
-    private static void imageIo(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {
+    private static void imageIo(Pixels p, OutputFormat format, int quality, byte[] icc, OutputStream target)
+            throws IOException {
         boolean keepAlpha = format.supportsAlpha();
         String name = switch (format) {
             case PNG -> "png";
@@ -105,9 +139,21 @@ public final class Encoders {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType("Deflate");        // lossless and compact, as iipsrv's TIFF default
             }
-            writer.write(null, new IIOImage(p.toBufferedImage(keepAlpha), null, null), param);
+            BufferedImage image = p.toBufferedImage(keepAlpha);
+            IIOMetadata tags = format == OutputFormat.TIFF && icc != null ? tiffIcc(writer, image, param, icc) : null;
+            writer.write(null, new IIOImage(image, null, tags), param);
         } finally {
             writer.dispose();
         }
+    }
+
+    /** The TIFF writer's own tags for the image, plus InterColorProfile (34675) holding the profile. */
+    private static IIOMetadata tiffIcc(ImageWriter writer, BufferedImage image, ImageWriteParam param, byte[] icc)
+            throws IOException {
+        IIOMetadata defaults = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+        TIFFDirectory dir = TIFFDirectory.createFromMetadata(defaults);
+        TIFFTag tag = BaselineTIFFTagSet.getInstance().getTag(BaselineTIFFTagSet.TAG_ICC_PROFILE);
+        dir.addTIFFField(new TIFFField(tag, TIFFTag.TIFF_UNDEFINED, icc.length, icc));
+        return dir.getAsMetadata();
     }
 }

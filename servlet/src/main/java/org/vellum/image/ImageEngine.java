@@ -54,6 +54,7 @@ public final class ImageEngine {
     private final AtomicLong lastStats = new AtomicLong(System.nanoTime());
     private final MemoryBudget budget;
     private final DecodePlanner planner;
+    private final IccProfiles profiles = new IccProfiles();
     private final Map<String, ImageInfo> infoCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
@@ -160,8 +161,14 @@ public final class ImageEngine {
      * protocol's image output comes through here.
      */
     public byte[] produce(ImageRequest request) throws ImageException {
-        byte[] out = cache.get(cacheDescription(request), !request.image().personal(),
-                () -> encode(render(request), request.format(), request.quality()));
+        byte[] out = cache.get(cacheDescription(request), !request.image().personal(), () -> {
+            Rendered r = renderInProfile(request);
+            if (r.profile() != null && Encoders.carriesIccProfile(request.format(), r.pixels(), r.profile().bytes(),
+                    r.profile().grey())) {
+                return encode(r.pixels(), request.format(), request.quality(), r.profile().bytes());
+            }
+            return encode(r.inSrgb(), request.format(), request.quality(), null);
+        });
         logStatsNowAndThen();
         return out;
     }
@@ -177,11 +184,30 @@ public final class ImageEngine {
     /** The request plus the settings that change the bytes of the same request, which nodes may not share. */
     private String cacheDescription(ImageRequest request) {
         return request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
-                + settings.interpolation() + "|decodePixels=" + settings.maxDecodePixels();
+                + settings.interpolation() + "|decodePixels=" + settings.maxDecodePixels() + "|icc="
+                + settings.iccProfiles();
     }
 
-    /** Produces the request's pixels, oriented and coloured, ready to encode. */
+    /**
+     * Rendered pixels and the ICC profile they are still in (null: sRGB or untagged).
+     */
+    private record Rendered(Pixels pixels, IccProfiles.Profile profile) {
+        Pixels inSrgb() {
+            return profile == null ? pixels : IccProfiles.toSrgb(pixels, profile);
+        }
+    }
+
+    /** Produces the request's pixels, oriented and coloured, in sRGB (when the file says what its colours are). */
     public Pixels render(ImageRequest request) throws ImageException {
+        return renderInProfile(request).inSrgb();
+    }
+
+    /**
+     * The request's pixels, oriented and coloured, ready to encode. An image's ICC profile is applied first when
+     * ICC_PROFILES=convert or the request computes on colours (gray, bitonal, pixel operations), which must see sRGB;
+     * otherwise the pixels stay as stored and the profile goes with them, for the encoder to embed or apply.
+     */
+    private Rendered renderInProfile(ImageRequest request) throws ImageException {
         ImageInfo info = info(request.image());
         Rect region = request.region().clip(info.width(), info.height());
         if (region.isEmpty()) throw new ImageException(400, "Region lies outside the image");
@@ -209,14 +235,27 @@ public final class ImageEngine {
         } finally {
             if (large) largeRenders.release();
         }
+        IccProfiles.Profile icc = profiles.of(info, request.image().path().toString());
+        boolean computesColour = !request.ops().isNone() || request.colour() == Quality.GRAY
+                || request.colour() == Quality.BITONAL;
+        if (icc != null && (computesColour || settings.iccProfiles() == Settings.Icc.CONVERT)) {
+            p = IccProfiles.toSrgb(p, icc);
+            icc = null;
+        }
         p = Transforms.apply(p, request.ops());
         p = Transforms.colour(p, request.colour());
-        return Transforms.rotate(p, request.mirror(), request.rotation(), request.format().supportsAlpha());
+        return new Rendered(Transforms.rotate(p, request.mirror(), request.rotation(), request.format().supportsAlpha()),
+                icc);
     }
 
     public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {
+        return encode(p, format, quality, null);
+    }
+
+    /** Encodes, embedding {@code icc} (null: none) as {@link Encoders#encode(Pixels, OutputFormat, int, byte[])}. */
+    public byte[] encode(Pixels p, OutputFormat format, int quality, byte[] icc) throws ImageException {
         try {
-            return Encoders.encode(p, format, quality);
+            return Encoders.encode(p, format, quality, icc);
         } catch (IOException e) {
             throw new ImageException(500, "Encoding failed: " + e.getMessage(), e);
         }
