@@ -14,14 +14,18 @@ import javax.imageio.stream.ImageOutputStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.codec.avif.Avif;
+import org.vellum.codec.avif.AvifWriter;
 import org.vellum.codec.turbojpeg.JpegCompressor;
 import org.vellum.codec.turbojpeg.TurboJpeg;
 import org.vellum.codec.turbojpeg.TurboJpegException;
+import org.vellum.codec.webp.WebP;
 
 /**
  * Writes pixels as JPEG, PNG, TIFF (Deflate) or GIF. JPEG goes through libjpeg-turbo (TurboJPEG) when the library
  * loads, straight from the packed pixels, and through the JDK's encoder otherwise; the output means the same either
- * way (baseline, quality on the IJG scale, 4:2:0 colour or one grey component). The others use the JDK's encoders.
+ * way (baseline, quality on the IJG scale, 4:2:0 colour or one grey component). WebP and AVIF go through libwebp and
+ * libavif and exist only where those load ({@link #available}). The others use the JDK's encoders.
  */
 public final class Encoders {
     private static final Logger LOG = LoggerFactory.getLogger(Encoders.class);
@@ -37,7 +41,30 @@ public final class Encoders {
         return TurboJpeg.available() ? "TurboJPEG" : "ImageIO";
     }
 
+    /** Whether this machine can write the format: WebP and AVIF need their libraries, the rest are always there. */
+    public static boolean available(OutputFormat format) {
+        return switch (format) {
+            case WEBP -> WebP.available();
+            case AVIF -> Avif.available();
+            default -> true;
+        };
+    }
+
+    /** Why {@link #available} says what it says of a native format, for a log line or an error message. */
+    public static String describe(OutputFormat format) {
+        return switch (format) {
+            case WEBP -> WebP.describe();
+            case AVIF -> Avif.describe();
+            default -> "JDK";
+        };
+    }
+
+    /** AVIF's encoder speed when the caller names none: libavif's 0..10, 10 fastest. */
+    public static final int DEFAULT_AVIF_SPEED = 8;
+
     public static byte[] encode(Pixels p, OutputFormat format, int quality) throws IOException {
+        if (format == OutputFormat.WEBP) return webp(p, quality, null);
+        if (format == OutputFormat.AVIF) return avif(p, quality, DEFAULT_AVIF_SPEED, null);
         if (format == OutputFormat.JPEG) {
             byte[] jpeg = turboJpeg(p, quality);
             if (jpeg != null) return jpeg;
@@ -48,6 +75,10 @@ public final class Encoders {
     }
 
     public static void encode(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {
+        if (format == OutputFormat.WEBP || format == OutputFormat.AVIF) {
+            target.write(encode(p, format, quality));
+            return;
+        }
         if (format == OutputFormat.JPEG) {
             byte[] jpeg = turboJpeg(p, quality);
             if (jpeg != null) {
@@ -74,6 +105,23 @@ public final class Encoders {
                     e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Lossy WebP at libwebp's quality 1..100, alpha kept when the pixels have it, with {@code icc} (nullable) in an
+     * ICCP chunk. There is no fallback: without libwebp the format is not offered (see {@link #available}).
+     */
+    public static byte[] webp(Pixels p, int quality, byte[] icc) throws IOException {
+        return WebP.encoder().encode(p.argb(), p.width(), p.height(), p.hasAlpha(), quality, icc);
+    }
+
+    /**
+     * AVIF at quality 1..100 and libavif's speed 0..10, grey as luma only, alpha kept when the pixels have it, with
+     * {@code icc} (nullable) embedded. There is no fallback: without libavif the format is not offered.
+     */
+    public static byte[] avif(Pixels p, int quality, int speed, byte[] icc) throws IOException {
+        AvifWriter w = Avif.writer();
+        return w.encode(p.argb(), p.width(), p.height(), p.isGray(), p.hasAlpha(), quality, speed, icc);
     }
 
     private static void announce(boolean turbo) {
