@@ -43,6 +43,9 @@ final class ConfigurationSettings {
         NAMES.put("memcachedTimeout", "MEMCACHED_TIMEOUT");
         NAMES.put("diskCacheDir", "DISK_CACHE_DIR");
         NAMES.put("diskCacheSize", "DISK_CACHE_SIZE");
+        NAMES.put("webpQuality", "WEBP_QUALITY");
+        NAMES.put("avifQuality", "AVIF_QUALITY");
+        NAMES.put("avifSpeed", "AVIF_SPEED");
     }
 
     /** Where 0 means "the machine-dependent default", as the OCD says. */

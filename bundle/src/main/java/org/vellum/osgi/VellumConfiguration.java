@@ -105,6 +105,15 @@ public @interface VellumConfiguration {
             + "least recently used out first; 0 off")
     double diskCacheSize() default 1000;
 
+    @AttributeDefinition(description = "WEBP_QUALITY: quality 1-100 of .webp output (libwebp, when installed)")
+    int webpQuality() default 75;
+
+    @AttributeDefinition(description = "AVIF_QUALITY: quality 1-100 of .avif output (libavif, when installed)")
+    int avifQuality() default 60;
+
+    @AttributeDefinition(description = "AVIF_SPEED: libavif's encoder speed 0-10, 10 fastest")
+    int avifSpeed() default 8;
+
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)
     String viewerImage() default "";

@@ -41,6 +41,11 @@ import java.util.Map;
  *                           several nodes; empty (our default) for none (not an iipsrv setting)
  * @param diskCacheSize      DISK_CACHE_SIZE: the most the files in DISK_CACHE_DIR may hold, in the same MB; least
  *                           recently used out first; 0 turns the disk cache off (not an iipsrv setting)
+ * @param webpQuality        WEBP_QUALITY 1..100: libwebp's lossy quality for {@code .webp} output (not an iipsrv
+ *                           setting; cwebp's default 75)
+ * @param avifQuality        AVIF_QUALITY 1..100: {@code .avif} quality, mapped onto AV1's quantizer 63..0 (not an
+ *                           iipsrv setting)
+ * @param avifSpeed          AVIF_SPEED 0..10: libavif's encoder speed, 10 fastest (not an iipsrv setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -68,7 +73,10 @@ public record Settings(
         double levelCacheSize,
         double memoryBudget,
         String diskCacheDir,
-        double diskCacheSize) {
+        double diskCacheSize,
+        int webpQuality,
+        int avifQuality,
+        int avifSpeed) {
 
     /** iipsrv's megabyte (Cache.h multiplies MAX_IMAGE_CACHE_SIZE by 1024000). */
     public static final long CACHE_MB = 1_024_000;
@@ -77,7 +85,8 @@ public record Settings(
         return new Settings(Path.of(".").toAbsolutePath().normalize(), "", 75, 5000, -1, "max-age=86400", "",
                 "", true, 1, "", 1,
                 Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
-                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000);
+                "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000,
+                75, 60, 8);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */
@@ -113,7 +122,10 @@ public record Settings(
                 levelCacheSizeOf(doubleOf(env, "LEVEL_CACHE_SIZE", d.levelCacheSize)),
                 Math.max(0, doubleOf(env, "MEMORY_BUDGET", doubleOf(env, "POOL_MAX_NATIVE_SIZE", d.memoryBudget))),
                 env.getOrDefault("DISK_CACHE_DIR", d.diskCacheDir).trim(),
-                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)));
+                Math.max(0, doubleOf(env, "DISK_CACHE_SIZE", d.diskCacheSize)),
+                clamp(intOf(env, "WEBP_QUALITY", d.webpQuality), 1, 100),
+                clamp(intOf(env, "AVIF_QUALITY", d.avifQuality), 1, 100),
+                clamp(intOf(env, "AVIF_SPEED", d.avifSpeed), 0, 10));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -136,7 +148,8 @@ public record Settings(
         return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifCors, iiifMaxArea, maxImageCacheSize,
-                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize);
+                memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
+                webpQuality, avifQuality, avifSpeed);
     }
 
     /**

@@ -160,6 +160,7 @@ public final class ImageEngine {
      * protocol's image output comes through here.
      */
     public byte[] produce(ImageRequest request) throws ImageException {
+        requireEncoder(request.format());     // before the caches: what this server cannot write, it does not serve
         byte[] out = cache.get(cacheDescription(request), !request.image().personal(),
                 () -> encode(render(request), request.format(), request.quality()));
         logStatsNowAndThen();
@@ -176,8 +177,13 @@ public final class ImageEngine {
 
     /** The request plus the settings that change the bytes of the same request, which nodes may not share. */
     private String cacheDescription(ImageRequest request) {
-        return request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
+        String key = request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
                 + settings.interpolation() + "|decodePixels=" + settings.maxDecodePixels();
+        return switch (request.format()) {
+            case WEBP -> key + "|webp=" + settings.webpQuality();
+            case AVIF -> key + "|avif=" + settings.avifQuality() + "/" + settings.avifSpeed();
+            default -> key;
+        };
     }
 
     /** Produces the request's pixels, oriented and coloured, ready to encode. */
@@ -215,11 +221,25 @@ public final class ImageEngine {
     }
 
     public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {
+        requireEncoder(format);
         try {
-            return Encoders.encode(p, format, quality);
+            // WebP and AVIF have their own quality scales, so their settings, not the request's JPEG quality
+            return switch (format) {
+                case WEBP -> Encoders.webp(p, settings.webpQuality(), null);
+                case AVIF -> Encoders.avif(p, settings.avifQuality(), settings.avifSpeed(), null);
+                default -> Encoders.encode(p, format, quality);
+            };
         } catch (IOException e) {
             throw new ImageException(500, "Encoding failed: " + e.getMessage(), e);
         }
+    }
+
+    /** 501 for a format whose library this machine lacks (WebP, AVIF); the reason goes to the log, not the client. */
+    private static void requireEncoder(OutputFormat format) throws ImageException {
+        if (Encoders.available(format)) return;
+        LOG.debug("{} requested but not available: {}", format, Encoders.describe(format));
+        throw new ImageException(501, "The " + format.extension() + " format is not offered by this server (its "
+                + "library is not installed)");
     }
 
     /** The most reductions after which the region still has at least the output's pixels in both directions. */
