@@ -112,7 +112,7 @@ public @interface VellumConfiguration {
     int avifQuality() default 60;
 
     @AttributeDefinition(description = "AVIF_SPEED: libavif's encoder speed 0-10, 10 fastest")
-    int avifSpeed() default 8;
+    int avifSpeed() default 10;
 
     @AttributeDefinition(description = "The image the viewer page at / opens (not an iipsrv setting); "
             + "empty: the first JPEG 2000 file of the image folder", required = false)

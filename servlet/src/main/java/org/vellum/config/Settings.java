@@ -45,7 +45,8 @@ import java.util.Map;
  *                           setting; cwebp's default 75)
  * @param avifQuality        AVIF_QUALITY 1..100: {@code .avif} quality, mapped onto AV1's quantizer 63..0 (not an
  *                           iipsrv setting)
- * @param avifSpeed          AVIF_SPEED 0..10: libavif's encoder speed, 10 fastest (not an iipsrv setting)
+ * @param avifSpeed          AVIF_SPEED 0..10: libavif's encoder speed, 10 fastest and the default, chosen by the
+ *                           figures in bench/RESULTS.md (not an iipsrv setting)
  */
 public record Settings(
         Path filesystemPrefix,
@@ -86,7 +87,7 @@ public record Settings(
                 "", true, 1, "", 1,
                 Math.max(24, 8 * Runtime.getRuntime().availableProcessors()), 4, 300, defaultDecodePixels(),
                 "/iiif", "*", defaultMaxArea(5000), 10, "", 86400, defaultLevelCacheSize(), 320, "", 1000,
-                75, 60, 8);
+                75, 60, 10);
     }
 
     /** Defaults overridden by whichever of the iipsrv environment variable names are present. */

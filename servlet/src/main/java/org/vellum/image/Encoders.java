@@ -60,7 +60,7 @@ public final class Encoders {
     }
 
     /** AVIF's encoder speed when the caller names none: libavif's 0..10, 10 fastest. */
-    public static final int DEFAULT_AVIF_SPEED = 8;
+    public static final int DEFAULT_AVIF_SPEED = 10;
 
     public static byte[] encode(Pixels p, OutputFormat format, int quality) throws IOException {
         if (format == OutputFormat.WEBP) return webp(p, quality, null);
