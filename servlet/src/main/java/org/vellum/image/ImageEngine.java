@@ -14,6 +14,7 @@ import org.vellum.cache.OutputCache;
 import org.vellum.codec.openjpeg.DecodeLimitException;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
+import org.vellum.codec.webp.WebPEncoder;
 import org.vellum.config.Settings;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
@@ -222,6 +223,9 @@ public final class ImageEngine {
 
     public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {
         requireEncoder(format);
+        if (format == OutputFormat.WEBP && Math.max(p.width(), p.height()) > WebPEncoder.MAX_SIDE) {
+            throw new ImageException(413, "A WebP holds at most " + WebPEncoder.MAX_SIDE + " pixels a side");
+        }
         try {
             // WebP and AVIF have their own quality scales, so their settings, not the request's JPEG quality
             return switch (format) {

@@ -17,6 +17,8 @@ import org.vellum.codec.webp.WebPMuxLibrary.WebPData;
 public final class WebPEncoder {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final byte[] ICCP = {'I', 'C', 'C', 'P'};
+    /** The largest side a WebP (VP8) frame can state. */
+    public static final int MAX_SIDE = 16383;
 
     private final WebPLibrary lib;
     private final WebPMuxLibrary mux;
@@ -35,9 +37,11 @@ public final class WebPEncoder {
      */
     public byte[] encode(int[] argb, int width, int height, boolean alpha, int quality, byte[] icc)
             throws WebPException {
-        if (width <= 0 || height <= 0 || (long) width * height > argb.length || width > 16383 || height > 16383) {
-            // 16383: the largest side a VP8 frame can state
+        if (width <= 0 || height <= 0 || (long) width * height > argb.length) {
             throw new IllegalArgumentException(width + "x" + height + " pixels from an array of " + argb.length);
+        }
+        if (width > MAX_SIDE || height > MAX_SIDE) {
+            throw new WebPException("WebP holds at most " + MAX_SIDE + " pixels a side, not " + width + "x" + height);
         }
         int n = width * height;
         int[] px = new int[n];
