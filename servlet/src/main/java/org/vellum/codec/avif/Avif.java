@@ -34,6 +34,9 @@ public final class Avif {
 
     /** Loads the named library; a missing one, another version or one without an AV1 encoder is reported, not thrown. */
     static Loaded load(String name) {
+        if (Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
+            return new Loaded(null, null, "the binding mirrors the LP64 layout (64-bit Linux, macOS)");
+        }
         try {
             NativeLibrary nl = NativeLibrary.getInstance(name);
             nl.getFunction("avifImageSetProfileICC");

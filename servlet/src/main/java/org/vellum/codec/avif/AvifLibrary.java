@@ -3,13 +3,12 @@ package org.vellum.codec.avif;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
 
 /**
  * Raw JNA mapping of the encoding half of avif.h as libavif 0.11 declares it (Debian {@code libavif15}), one to one and
- * nothing clever: the structs Vellum reads or writes a field of, whole and in the header's order (their layout changed
- * in libavif 1.0, which is why {@link Avif} loads only 0.11), and the functions it calls. {@code size_t} is a native
- * long (LP64), {@code avifBool} and enums are {@code int}, {@code uint16_t} is {@code short}. Only {@link Avif} loads
+ * nothing clever: the functions Vellum calls, and the offsets of the struct fields it reads or writes (their layout
+ * changed in libavif 1.0, which is why {@link Avif} loads only 0.11). Structs are {@link Pointer}s, {@code size_t} a
+ * native long (LP64), {@code avifBool} and enums {@code int}, {@code uint16_t} {@code short}. Only {@link Avif} loads
  * this and only {@link AvifWriter} calls it.
  */
 public interface AvifLibrary extends Library {
@@ -52,141 +51,49 @@ public interface AvifLibrary extends Library {
     int AVIF_CODEC_FLAG_CAN_DECODE = 1;
     int AVIF_CODEC_FLAG_CAN_ENCODE = 2;
 
+    // The structs Vellum reads or writes a field of, as byte offsets on LP64 (8-byte pointers and size_t, 4-byte int
+    // and enums): Memory, not JNA Structures, because Structures leave thread-local state on the calling thread, a
+    // request thread that outlives the bundle. AvifLayoutTest checks every offset against a Structure mirror of the
+    // header's declarations.
+
     /** {@code typedef struct avifRWData { uint8_t * data; size_t size; } avifRWData;} */
-    @Structure.FieldOrder({"data", "size"})
-    class avifRWData extends Structure {
-        public Pointer data;
-        public NativeLong size;
+    long RWDATA_DATA = 0;
+    long RWDATA_SIZE = 8;
+    long SIZEOF_RWDATA = 16;
 
-        public static class ByValue extends avifRWData implements Structure.ByValue {
-        }
-    }
+    /**
+     * {@code avifImage}, as far as {@code colorPrimaries}, {@code transferCharacteristics}, {@code matrixCoefficients}
+     * ({@code uint16_t} each): width, height, depth, yuvFormat, yuvRange, yuvChromaSamplePosition, yuvPlanes[3],
+     * yuvRowBytes[3], imageOwnsYUVPlanes, alphaPlane, alphaRowBytes, imageOwnsAlphaPlane, alphaPremultiplied, icc
+     * (avifRWData), then the CICP fields.
+     */
+    long IMAGE_YUV_RANGE = 16;
+    long IMAGE_COLOR_PRIMARIES = 104;
+    long IMAGE_TRANSFER_CHARACTERISTICS = 106;
+    long IMAGE_MATRIX_COEFFICIENTS = 108;
 
-    /** {@code avifPixelAspectRatioBox}. */
-    @Structure.FieldOrder({"hSpacing", "vSpacing"})
-    class avifPixelAspectRatioBox extends Structure {
-        public int hSpacing;
-        public int vSpacing;
-    }
+    /**
+     * {@code avifRGBImage}: width, height, depth, format, chromaUpsampling, chromaDownsampling, avoidLibYUV,
+     * ignoreAlpha, alphaPremultiplied, isFloat ({@code uint32_t}/enum/avifBool each), {@code uint8_t * pixels},
+     * {@code uint32_t rowBytes}.
+     */
+    long RGB_FORMAT = 12;
+    long RGB_IGNORE_ALPHA = 28;
+    long RGB_PIXELS = 40;
+    long RGB_ROW_BYTES = 48;
+    long SIZEOF_RGB_IMAGE = 56;
 
-    /** {@code avifCleanApertureBox}. */
-    @Structure.FieldOrder({"widthN", "widthD", "heightN", "heightD", "horizOffN", "horizOffD", "vertOffN", "vertOffD"})
-    class avifCleanApertureBox extends Structure {
-        public int widthN;
-        public int widthD;
-        public int heightN;
-        public int heightD;
-        public int horizOffN;
-        public int horizOffD;
-        public int vertOffN;
-        public int vertOffD;
-    }
-
-    /** {@code avifImageRotation}. */
-    @Structure.FieldOrder({"angle"})
-    class avifImageRotation extends Structure {
-        public byte angle;
-    }
-
-    /** {@code avifImageMirror}. */
-    @Structure.FieldOrder({"mode"})
-    class avifImageMirror extends Structure {
-        public byte mode;
-    }
-
-    /** {@code avifImage}: made and freed by the library; a view of its memory ({@link #avifImage(Pointer)}). */
-    @Structure.FieldOrder({"width", "height", "depth", "yuvFormat", "yuvRange", "yuvChromaSamplePosition",
-            "yuvPlanes", "yuvRowBytes", "imageOwnsYUVPlanes", "alphaPlane", "alphaRowBytes", "imageOwnsAlphaPlane",
-            "alphaPremultiplied", "icc", "colorPrimaries", "transferCharacteristics", "matrixCoefficients",
-            "transformFlags", "pasp", "clap", "irot", "imir", "exif", "xmp"})
-    class avifImage extends Structure {
-        public int width;
-        public int height;
-        public int depth;
-        public int yuvFormat;
-        public int yuvRange;
-        public int yuvChromaSamplePosition;
-        public Pointer[] yuvPlanes = new Pointer[3];
-        public int[] yuvRowBytes = new int[3];
-        public int imageOwnsYUVPlanes;
-        public Pointer alphaPlane;
-        public int alphaRowBytes;
-        public int imageOwnsAlphaPlane;
-        public int alphaPremultiplied;
-        public avifRWData.ByValue icc;
-        public short colorPrimaries;
-        public short transferCharacteristics;
-        public short matrixCoefficients;
-        public int transformFlags;
-        public avifPixelAspectRatioBox pasp;
-        public avifCleanApertureBox clap;
-        public avifImageRotation irot;
-        public avifImageMirror imir;
-        public avifRWData.ByValue exif;
-        public avifRWData.ByValue xmp;
-
-        public avifImage(Pointer p) {
-            super(p);
-        }
-    }
-
-    /** {@code avifRGBImage}: ours, filled by {@link #avifRGBImageSetDefaults}. */
-    @Structure.FieldOrder({"width", "height", "depth", "format", "chromaUpsampling", "chromaDownsampling",
-            "avoidLibYUV", "ignoreAlpha", "alphaPremultiplied", "isFloat", "pixels", "rowBytes"})
-    class avifRGBImage extends Structure {
-        public int width;
-        public int height;
-        public int depth;
-        public int format;
-        public int chromaUpsampling;
-        public int chromaDownsampling;
-        public int avoidLibYUV;
-        public int ignoreAlpha;
-        public int alphaPremultiplied;
-        public int isFloat;
-        public Pointer pixels;
-        public int rowBytes;
-    }
-
-    /** {@code avifIOStats}. */
-    @Structure.FieldOrder({"colorOBUSize", "alphaOBUSize"})
-    class avifIOStats extends Structure {
-        public NativeLong colorOBUSize;
-        public NativeLong alphaOBUSize;
-    }
-
-    /** {@code avifDiagnostics}: {@code char error[AVIF_DIAGNOSTICS_ERROR_BUFFER_SIZE]}. */
-    @Structure.FieldOrder({"error"})
-    class avifDiagnostics extends Structure {
-        public byte[] error = new byte[256];
-    }
-
-    /** {@code avifEncoder}: made and freed by the library; a view of its memory ({@link #avifEncoder(Pointer)}). */
-    @Structure.FieldOrder({"codecChoice", "maxThreads", "speed", "keyframeInterval", "timescale", "minQuantizer",
-            "maxQuantizer", "minQuantizerAlpha", "maxQuantizerAlpha", "tileRowsLog2", "tileColsLog2", "autoTiling",
-            "ioStats", "diag", "data", "csOptions"})
-    class avifEncoder extends Structure {
-        public int codecChoice;
-        public int maxThreads;
-        public int speed;
-        public int keyframeInterval;
-        public long timescale;
-        public int minQuantizer;
-        public int maxQuantizer;
-        public int minQuantizerAlpha;
-        public int maxQuantizerAlpha;
-        public int tileRowsLog2;
-        public int tileColsLog2;
-        public int autoTiling;
-        public avifIOStats ioStats;
-        public avifDiagnostics diag;
-        public Pointer data;
-        public Pointer csOptions;
-
-        public avifEncoder(Pointer p) {
-            super(p);
-        }
-    }
+    /**
+     * {@code avifEncoder}: codecChoice, maxThreads, speed, keyframeInterval ({@code int} each), {@code uint64_t
+     * timescale}, minQuantizer, maxQuantizer, minQuantizerAlpha, maxQuantizerAlpha, tileRowsLog2, tileColsLog2,
+     * autoTiling, {@code avifIOStats ioStats} (two size_t), {@code avifDiagnostics diag} ({@code char error[256]}), ...
+     */
+    long ENCODER_MAX_THREADS = 4;
+    long ENCODER_SPEED = 8;
+    long ENCODER_MIN_QUANTIZER = 24;
+    long ENCODER_MAX_QUANTIZER = 28;
+    long ENCODER_DIAG_ERROR = 72;
+    int DIAGNOSTICS_ERROR_BUFFER_SIZE = 256;
 
     /** {@code const char * avifVersion(void)}. */
     String avifVersion();
@@ -207,20 +114,20 @@ public interface AvifLibrary extends Library {
     void avifImageSetProfileICC(Pointer image, byte[] icc, NativeLong iccSize);
 
     /** {@code void avifRGBImageSetDefaults(avifRGBImage * rgb, const avifImage * image)}. */
-    void avifRGBImageSetDefaults(avifRGBImage rgb, Pointer image);
+    void avifRGBImageSetDefaults(Pointer rgb, Pointer image);
 
     /** {@code avifResult avifImageRGBToYUV(avifImage * image, const avifRGBImage * rgb)}. */
-    int avifImageRGBToYUV(Pointer image, avifRGBImage rgb);
+    int avifImageRGBToYUV(Pointer image, Pointer rgb);
 
     /** {@code avifEncoder * avifEncoderCreate(void)}. */
     Pointer avifEncoderCreate();
 
     /** {@code avifResult avifEncoderWrite(avifEncoder * encoder, const avifImage * image, avifRWData * output)}. */
-    int avifEncoderWrite(Pointer encoder, Pointer image, avifRWData output);
+    int avifEncoderWrite(Pointer encoder, Pointer image, Pointer output);
 
     /** {@code void avifEncoderDestroy(avifEncoder * encoder)}. */
     void avifEncoderDestroy(Pointer encoder);
 
     /** {@code void avifRWDataFree(avifRWData * raw)}. */
-    void avifRWDataFree(avifRWData raw);
+    void avifRWDataFree(Pointer raw);
 }

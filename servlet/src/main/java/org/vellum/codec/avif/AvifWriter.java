@@ -7,11 +7,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
-import org.vellum.codec.avif.AvifLibrary.avifEncoder;
-import org.vellum.codec.avif.AvifLibrary.avifImage;
-import org.vellum.codec.avif.AvifLibrary.avifRGBImage;
-import org.vellum.codec.avif.AvifLibrary.avifRWData;
-
 /**
  * AVIF (8-bit, one still AV1 image) from packed {@code 0xAARRGGBB} pixels: colour as YUV 4:2:0, grey as YUV 4:0:0,
  * both full range with sRGB's CICP (BT.709 primaries, sRGB transfer, BT.601 matrix), and the ICC profile when one is
@@ -48,40 +43,45 @@ public final class AvifWriter {
                 grey ? AvifLibrary.AVIF_PIXEL_FORMAT_YUV400 : AvifLibrary.AVIF_PIXEL_FORMAT_YUV420);
         if (image == null) throw new AvifException("avifImageCreate failed for " + width + "x" + height);
         Pointer encoder = null;
-        avifRWData out = new avifRWData();
-        try (Memory pixels = new Memory((long) width * height * 4)) {
-            avifImage view = new avifImage(image);
-            view.writeField("yuvRange", AvifLibrary.AVIF_RANGE_FULL);
-            view.writeField("colorPrimaries", AvifLibrary.AVIF_COLOR_PRIMARIES_BT709);
-            view.writeField("transferCharacteristics", AvifLibrary.AVIF_TRANSFER_CHARACTERISTICS_SRGB);
-            view.writeField("matrixCoefficients", AvifLibrary.AVIF_MATRIX_COEFFICIENTS_BT601);
-            if (icc != null && icc.length > 0) lib.avifImageSetProfileICC(image, icc, new NativeLong(icc.length));
+        try (Memory pixels = new Memory((long) width * height * 4);
+             Memory rgb = new Memory(AvifLibrary.SIZEOF_RGB_IMAGE);
+             Memory out = new Memory(AvifLibrary.SIZEOF_RWDATA)) {
+            out.clear();
+            try {
+                image.setInt(AvifLibrary.IMAGE_YUV_RANGE, AvifLibrary.AVIF_RANGE_FULL);
+                image.setShort(AvifLibrary.IMAGE_COLOR_PRIMARIES, AvifLibrary.AVIF_COLOR_PRIMARIES_BT709);
+                image.setShort(AvifLibrary.IMAGE_TRANSFER_CHARACTERISTICS,
+                        AvifLibrary.AVIF_TRANSFER_CHARACTERISTICS_SRGB);
+                image.setShort(AvifLibrary.IMAGE_MATRIX_COEFFICIENTS, AvifLibrary.AVIF_MATRIX_COEFFICIENTS_BT601);
+                if (icc != null && icc.length > 0) lib.avifImageSetProfileICC(image, icc, new NativeLong(icc.length));
 
-            pixels.write(0, argb, 0, width * height);
-            avifRGBImage rgb = new avifRGBImage();
-            lib.avifRGBImageSetDefaults(rgb, image);
-            rgb.format = RGB_FORMAT;
-            rgb.ignoreAlpha = alpha ? 0 : 1;
-            rgb.pixels = pixels;
-            rgb.rowBytes = width * 4;
-            check("avifImageRGBToYUV", lib.avifImageRGBToYUV(image, rgb), null);
+                pixels.write(0, argb, 0, width * height);
+                rgb.clear();
+                lib.avifRGBImageSetDefaults(rgb, image);
+                rgb.setInt(AvifLibrary.RGB_FORMAT, RGB_FORMAT);
+                rgb.setInt(AvifLibrary.RGB_IGNORE_ALPHA, alpha ? 0 : 1);
+                rgb.setPointer(AvifLibrary.RGB_PIXELS, pixels);
+                rgb.setInt(AvifLibrary.RGB_ROW_BYTES, width * 4);
+                check("avifImageRGBToYUV", lib.avifImageRGBToYUV(image, rgb), null);
 
-            encoder = lib.avifEncoderCreate();
-            if (encoder == null) throw new AvifException("avifEncoderCreate failed");
-            avifEncoder settings = new avifEncoder(encoder);
-            settings.writeField("maxThreads", 1);      // one request, one thread: the server runs requests in parallel
-            settings.writeField("speed", Math.max(AvifLibrary.AVIF_SPEED_SLOWEST,
-                    Math.min(AvifLibrary.AVIF_SPEED_FASTEST, speed)));
-            settings.writeField("minQuantizer", quantizer);
-            settings.writeField("maxQuantizer", quantizer);
-            check("avifEncoderWrite", lib.avifEncoderWrite(encoder, image, out), settings);
-            long n = out.size == null ? 0 : out.size.longValue();
-            if (out.data == null || n <= 0 || n > Integer.MAX_VALUE - 8) {
-                throw new AvifException("avifEncoderWrite returned no data");
+                encoder = lib.avifEncoderCreate();
+                if (encoder == null) throw new AvifException("avifEncoderCreate failed");
+                encoder.setInt(AvifLibrary.ENCODER_MAX_THREADS, 1);   // one request, one thread: requests run in parallel
+                encoder.setInt(AvifLibrary.ENCODER_SPEED, Math.max(AvifLibrary.AVIF_SPEED_SLOWEST,
+                        Math.min(AvifLibrary.AVIF_SPEED_FASTEST, speed)));
+                encoder.setInt(AvifLibrary.ENCODER_MIN_QUANTIZER, quantizer);
+                encoder.setInt(AvifLibrary.ENCODER_MAX_QUANTIZER, quantizer);
+                check("avifEncoderWrite", lib.avifEncoderWrite(encoder, image, out), encoder);
+                Pointer data = out.getPointer(AvifLibrary.RWDATA_DATA);
+                long n = out.getLong(AvifLibrary.RWDATA_SIZE);
+                if (data == null || n <= 0 || n > Integer.MAX_VALUE - 8) {
+                    throw new AvifException("avifEncoderWrite returned no data");
+                }
+                return data.getByteArray(0, (int) n);
+            } finally {
+                if (out.getPointer(AvifLibrary.RWDATA_DATA) != null) lib.avifRWDataFree(out);
             }
-            return out.data.getByteArray(0, (int) n);
         } finally {
-            if (out.data != null) lib.avifRWDataFree(out);
             if (encoder != null) lib.avifEncoderDestroy(encoder);
             lib.avifImageDestroy(image);
         }
@@ -93,11 +93,12 @@ public final class AvifWriter {
         return ((100 - q) * AvifLibrary.AVIF_QUANTIZER_WORST_QUALITY + 50) / 100;
     }
 
-    private void check(String call, int result, avifEncoder encoder) throws AvifException {
+    private void check(String call, int result, Pointer encoder) throws AvifException {
         if (result == AvifLibrary.AVIF_RESULT_OK) return;
         String detail = "";
         if (encoder != null) {
-            byte[] diag = ((AvifLibrary.avifDiagnostics) encoder.readField("diag")).error;
+            byte[] diag = encoder.getByteArray(AvifLibrary.ENCODER_DIAG_ERROR,
+                    AvifLibrary.DIAGNOSTICS_ERROR_BUFFER_SIZE);
             int end = 0;
             while (end < diag.length && diag[end] != 0) end++;
             if (end > 0) detail = " (" + new String(diag, 0, end, StandardCharsets.UTF_8) + ")";

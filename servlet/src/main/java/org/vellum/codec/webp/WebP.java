@@ -33,6 +33,9 @@ public final class WebP {
 
     /** Loads the named libraries; a missing one is reported, not thrown. */
     static Loaded load(String name, String muxName) {
+        if (Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
+            return new Loaded(null, null, null, "the binding mirrors the LP64 layout (64-bit Linux, macOS)");
+        }
         try {
             NativeLibrary nl = NativeLibrary.getInstance(name);
             nl.getFunction("WebPEncodeBGRA");

@@ -7,8 +7,6 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-import org.vellum.codec.webp.WebPMuxLibrary.WebPData;
-
 /**
  * Lossy WebP from packed {@code 0xAARRGGBB} pixels, with an ICC profile in an {@code ICCP} chunk when one is given.
  * Every native buffer of an encode (the bitstream, the mux object, the assembled file) is freed before
@@ -70,26 +68,33 @@ public final class WebPEncoder {
     private byte[] withProfile(Pointer bitstream, NativeLong size, byte[] icc) throws WebPException {
         Pointer m = mux.WebPNewInternal(WebPMuxLibrary.WEBP_MUX_ABI_VERSION);
         if (m == null) throw new WebPException("WebPNewInternal: no memory or an incompatible libwebpmux");
-        WebPData assembled = new WebPData();
-        try (Memory profile = new Memory(icc.length)) {
+        // three WebPData: the image, the profile, the assembled file
+        try (Memory data = new Memory(3 * WebPMuxLibrary.SIZEOF_WEBPDATA); Memory profile = new Memory(icc.length)) {
+            data.clear();
             profile.write(0, icc, 0, icc.length);
-            WebPData image = new WebPData();
-            image.bytes = bitstream;
-            image.size = size;
-            check("WebPMuxSetImage", mux.WebPMuxSetImage(m, image, 1));
-            WebPData chunk = new WebPData();
-            chunk.bytes = profile;
-            chunk.size = new NativeLong(icc.length);
-            check("WebPMuxSetChunk(ICCP)", mux.WebPMuxSetChunk(m, ICCP, chunk, 1));
-            check("WebPMuxAssemble", mux.WebPMuxAssemble(m, assembled));
-            long n = assembled.size == null ? 0 : assembled.size.longValue();
-            if (assembled.bytes == null || n <= 0 || n > Integer.MAX_VALUE - 8) {
-                throw new WebPException("WebPMuxAssemble returned no data");
+            Pointer image = data.share(0, WebPMuxLibrary.SIZEOF_WEBPDATA);
+            Pointer chunk = data.share(WebPMuxLibrary.SIZEOF_WEBPDATA, WebPMuxLibrary.SIZEOF_WEBPDATA);
+            Pointer assembled = data.share(2 * WebPMuxLibrary.SIZEOF_WEBPDATA, WebPMuxLibrary.SIZEOF_WEBPDATA);
+            image.setPointer(WebPMuxLibrary.WEBPDATA_BYTES, bitstream);
+            image.setLong(WebPMuxLibrary.WEBPDATA_SIZE, size.longValue());
+            chunk.setPointer(WebPMuxLibrary.WEBPDATA_BYTES, profile);
+            chunk.setLong(WebPMuxLibrary.WEBPDATA_SIZE, icc.length);
+            try {
+                check("WebPMuxSetImage", mux.WebPMuxSetImage(m, image, 1));
+                check("WebPMuxSetChunk(ICCP)", mux.WebPMuxSetChunk(m, ICCP, chunk, 1));
+                check("WebPMuxAssemble", mux.WebPMuxAssemble(m, assembled));
+                Pointer bytes = assembled.getPointer(WebPMuxLibrary.WEBPDATA_BYTES);
+                long n = assembled.getLong(WebPMuxLibrary.WEBPDATA_SIZE);
+                if (bytes == null || n <= 0 || n > Integer.MAX_VALUE - 8) {
+                    throw new WebPException("WebPMuxAssemble returned no data");
+                }
+                return bytes.getByteArray(0, (int) n);
+            } finally {
+                // WebPMuxAssemble's output is the caller's even on failure (WebPDataClear is WebPFree of its bytes)
+                Pointer bytes = assembled.getPointer(WebPMuxLibrary.WEBPDATA_BYTES);
+                if (bytes != null) lib.WebPFree(bytes);
             }
-            return assembled.bytes.getByteArray(0, (int) n);
         } finally {
-            // WebPMuxAssemble's output is the caller's even on failure (WebPDataClear is WebPFree of its bytes)
-            if (assembled.bytes != null) lib.WebPFree(assembled.bytes);
             mux.WebPMuxDelete(m);
         }
     }

@@ -1,9 +1,7 @@
 package org.vellum.codec.webp;
 
 import com.sun.jna.Library;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
 
 /**
  * Raw JNA mapping of the parts of libwebpmux's mux.h and mux_types.h (libwebp 1.2, Debian {@code libwebpmux3}) that
@@ -24,12 +22,14 @@ public interface WebPMuxLibrary extends Library {
     int WEBP_MUX_MEMORY_ERROR = -3;
     int WEBP_MUX_NOT_ENOUGH_DATA = -4;
 
-    /** {@code typedef struct WebPData { const uint8_t* bytes; size_t size; } WebPData;} */
-    @Structure.FieldOrder({"bytes", "size"})
-    class WebPData extends Structure {
-        public Pointer bytes;
-        public NativeLong size;
-    }
+    /**
+     * {@code typedef struct WebPData { const uint8_t* bytes; size_t size; } WebPData;}: byte offsets on LP64 (a
+     * Memory, not a JNA Structure: Structures leave thread-local state on the calling thread, a request thread
+     * that outlives the bundle).
+     */
+    long WEBPDATA_BYTES = 0;
+    long WEBPDATA_SIZE = 8;
+    long SIZEOF_WEBPDATA = 16;
 
     /** {@code int WebPGetMuxVersion(void)}. */
     int WebPGetMuxVersion();
@@ -41,11 +41,11 @@ public interface WebPMuxLibrary extends Library {
     void WebPMuxDelete(Pointer mux);
 
     /** {@code WebPMuxError WebPMuxSetImage(WebPMux* mux, const WebPData* bitstream, int copy_data)}. */
-    int WebPMuxSetImage(Pointer mux, WebPData bitstream, int copyData);
+    int WebPMuxSetImage(Pointer mux, Pointer bitstream, int copyData);
 
     /** {@code WebPMuxError WebPMuxSetChunk(WebPMux* mux, const char fourcc[4], const WebPData* chunk_data, int copy_data)}. */
-    int WebPMuxSetChunk(Pointer mux, byte[] fourcc, WebPData chunkData, int copyData);
+    int WebPMuxSetChunk(Pointer mux, byte[] fourcc, Pointer chunkData, int copyData);
 
     /** {@code WebPMuxError WebPMuxAssemble(WebPMux* mux, WebPData* assembled_data)}: free the bytes with WebPFree. */
-    int WebPMuxAssemble(Pointer mux, WebPData assembledData);
+    int WebPMuxAssemble(Pointer mux, Pointer assembledData);
 }
