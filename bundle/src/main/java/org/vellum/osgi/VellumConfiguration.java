@@ -123,4 +123,16 @@ public @interface VellumConfiguration {
     @AttributeDefinition(name = "ICC_PROFILES",
             description = "embed: an image's ICC profile goes out in JPEG, PNG and TIFF; convert: the pixels are turned into sRGB instead. Outputs that cannot carry a profile and requests that compute on colours are converted either way")
     String iccProfiles() default "embed";
+
+    @AttributeDefinition(name = "WEBP_QUALITY", min = "1", max = "100",
+            description = "Quality 1-100 of .webp output (libwebp, when installed; cwebp's default 75)")
+    int webpQuality() default 75;
+
+    @AttributeDefinition(name = "AVIF_QUALITY", min = "1", max = "100",
+            description = "Quality 1-100 of .avif output (libavif, when installed), mapped onto AV1's quantizer 63-0")
+    int avifQuality() default 60;
+
+    @AttributeDefinition(name = "AVIF_SPEED", min = "0", max = "10",
+            description = "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
+    int avifSpeed() default 10;
 }

@@ -42,7 +42,10 @@ public record Settings(
         String diskCacheDir,
         double diskCacheSize,
         String viewerImage,
-        Icc iccProfiles) {
+        Icc iccProfiles,
+        int webpQuality,
+        int avifQuality,
+        int avifSpeed) {
 
     /** What is done with an image's ICC profile: see {@link #ICC_PROFILES}. */
     public enum Icc {
@@ -128,13 +131,21 @@ public record Settings(
             "embed: an image's ICC profile goes out in JPEG, PNG and TIFF; convert: the pixels are turned into sRGB "
                     + "instead. Outputs that cannot carry a profile and requests that compute on colours are "
                     + "converted either way").check(v -> Icc.of(v).name().toLowerCase(java.util.Locale.ROOT));
+    public static final Setting<Integer> WEBP_QUALITY = Setting.integer("webpQuality", "WEBP_QUALITY", 75,
+            "Quality 1-100 of .webp output (libwebp, when installed; cwebp's default 75)").within(1, 100);
+    public static final Setting<Integer> AVIF_QUALITY = Setting.integer("avifQuality", "AVIF_QUALITY", 60,
+            "Quality 1-100 of .avif output (libavif, when installed), mapped onto AV1's quantizer 63-0")
+            .within(1, 100);
+    public static final Setting<Integer> AVIF_SPEED = Setting.integer("avifSpeed", "AVIF_SPEED", 10,
+            "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
+            .within(0, 10);
 
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
             MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
-            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES);
+            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED);
 
     /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
@@ -177,7 +188,10 @@ public record Settings(
                 DISK_CACHE_DIR.read(source),
                 DISK_CACHE_SIZE.read(source),
                 VIEWER_IMAGE.read(source),
-                Icc.of(ICC_PROFILES.read(source)));
+                Icc.of(ICC_PROFILES.read(source)),
+                WEBP_QUALITY.read(source),
+                AVIF_QUALITY.read(source),
+                AVIF_SPEED.read(source));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -201,7 +215,7 @@ public record Settings(
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
-                viewerImage, iccProfiles);
+                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed);
     }
 
     /**

@@ -21,14 +21,18 @@ import javax.imageio.stream.ImageOutputStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.codec.avif.Avif;
+import org.vellum.codec.avif.AvifWriter;
 import org.vellum.codec.turbojpeg.JpegCompressor;
 import org.vellum.codec.turbojpeg.TurboJpeg;
 import org.vellum.codec.turbojpeg.TurboJpegException;
+import org.vellum.codec.webp.WebP;
 
 /**
  * Writes pixels as JPEG, PNG, TIFF (Deflate) or GIF. JPEG goes through libjpeg-turbo (TurboJPEG) when the library
  * loads, straight from the packed pixels, and through the JDK's encoder otherwise; the output means the same either
- * way (baseline, quality on the IJG scale, 4:2:0 colour or one grey component). The others use the JDK's encoders.
+ * way (baseline, quality on the IJG scale, 4:2:0 colour or one grey component). WebP and AVIF go through libwebp and
+ * libavif and exist only where those load ({@link #available}). The others use the JDK's encoders.
  */
 public final class Encoders {
     private static final Logger LOG = LoggerFactory.getLogger(Encoders.class);
@@ -44,15 +48,38 @@ public final class Encoders {
         return TurboJpeg.available() ? "TurboJPEG" : "ImageIO";
     }
 
+    /** Whether this machine can write the format: WebP and AVIF need their libraries, the rest are always there. */
+    public static boolean available(OutputFormat format) {
+        return switch (format) {
+            case WEBP -> WebP.available();
+            case AVIF -> Avif.available();
+            default -> true;
+        };
+    }
+
+    /** Why {@link #available} says what it says of a native format, for a log line or an error message. */
+    public static String describe(OutputFormat format) {
+        return switch (format) {
+            case WEBP -> WebP.describe();
+            case AVIF -> Avif.describe();
+            default -> "JDK";
+        };
+    }
+
+    /** AVIF's encoder speed when the caller names none: libavif's 0..10, 10 fastest. */
+    public static final int DEFAULT_AVIF_SPEED = 10;
+
     public static byte[] encode(Pixels p, OutputFormat format, int quality) throws IOException {
         return encode(p, format, quality, (byte[]) null);
     }
 
     /**
      * As {@link #encode(Pixels, OutputFormat, int)}, with an ICC profile the pixels are in (null: none) embedded as
-     * the format carries one; only when {@link #carriesIccProfile} says so.
+     * the format carries one; only when {@link #carriesIccProfile} says so. WebP and AVIF at their default speed.
      */
     public static byte[] encode(Pixels p, OutputFormat format, int quality, byte[] icc) throws IOException {
+        if (format == OutputFormat.WEBP) return webp(p, quality, icc);
+        if (format == OutputFormat.AVIF) return avif(p, quality, DEFAULT_AVIF_SPEED, icc);
         if (format == OutputFormat.JPEG) {
             byte[] jpeg = turboJpeg(p, quality);
             if (jpeg != null) return icc == null ? jpeg : IccEmbedding.jpeg(jpeg, icc);
@@ -70,17 +97,24 @@ public final class Encoders {
 
     /**
      * Whether these pixels go out in {@code format} with an ICC profile of their colour type embedded: JPEG (APP2),
-     * PNG (iCCP) and TIFF (tag 34675), when the encoded image is grey exactly when the profile is (and, in JPEG, the
+     * PNG (iCCP), TIFF (tag 34675), WebP (ICCP chunk) and AVIF (its colr property), when the encoded image is grey exactly when the profile is (and, in JPEG, the
      * profile fits in 255 segments). Otherwise the pixels must be converted before encoding.
      */
     public static boolean carriesIccProfile(OutputFormat format, Pixels p, byte[] icc, boolean greyProfile) {
-        boolean encodedGrey = p.isGray() && !(format.supportsAlpha() && p.hasAlpha());
+        // WebP has no grey mode: a grey image goes out as RGB
+        boolean encodedGrey = format != OutputFormat.WEBP && p.isGray() && !(format.supportsAlpha() && p.hasAlpha());
         boolean fits = format != OutputFormat.JPEG || icc.length <= IccEmbedding.JPEG_MAX;
-        return (format == OutputFormat.JPEG || format == OutputFormat.PNG || format == OutputFormat.TIFF)
-                && encodedGrey == greyProfile && fits;
+        return switch (format) {
+            case JPEG, PNG, TIFF, WEBP, AVIF -> encodedGrey == greyProfile && fits;
+            default -> false;
+        };
     }
 
     public static void encode(Pixels p, OutputFormat format, int quality, OutputStream target) throws IOException {
+        if (format == OutputFormat.WEBP || format == OutputFormat.AVIF) {
+            target.write(encode(p, format, quality));
+            return;
+        }
         if (format == OutputFormat.JPEG) {
             byte[] jpeg = turboJpeg(p, quality);
             if (jpeg != null) {
@@ -107,6 +141,23 @@ public final class Encoders {
                     e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Lossy WebP at libwebp's quality 1..100, alpha kept when the pixels have it, with {@code icc} (nullable) in an
+     * ICCP chunk. There is no fallback: without libwebp the format is not offered (see {@link #available}).
+     */
+    public static byte[] webp(Pixels p, int quality, byte[] icc) throws IOException {
+        return WebP.encoder().encode(p.argb(), p.width(), p.height(), p.hasAlpha(), quality, icc);
+    }
+
+    /**
+     * AVIF at quality 1..100 and libavif's speed 0..10, grey as luma only, alpha kept when the pixels have it, with
+     * {@code icc} (nullable) embedded. There is no fallback: without libavif the format is not offered.
+     */
+    public static byte[] avif(Pixels p, int quality, int speed, byte[] icc) throws IOException {
+        AvifWriter w = Avif.writer();
+        return w.encode(p.argb(), p.width(), p.height(), p.isGray(), p.hasAlpha(), quality, speed, icc);
     }
 
     private static void announce(boolean turbo) {

@@ -14,6 +14,7 @@ import org.vellum.cache.OutputCache;
 import org.vellum.codec.openjpeg.DecodeLimitException;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
+import org.vellum.codec.webp.WebPEncoder;
 import org.vellum.config.Settings;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
@@ -161,6 +162,7 @@ public final class ImageEngine {
      * protocol's image output comes through here.
      */
     public byte[] produce(ImageRequest request) throws ImageException {
+        requireEncoder(request.format());     // before the caches: what this server cannot write, it does not serve
         byte[] out = cache.get(cacheDescription(request), !request.image().personal(), () -> {
             Rendered r = renderInProfile(request);
             if (r.profile() != null && Encoders.carriesIccProfile(request.format(), r.pixels(), r.profile().bytes(),
@@ -183,9 +185,14 @@ public final class ImageEngine {
 
     /** The request plus the settings that change the bytes of the same request, which nodes may not share. */
     private String cacheDescription(ImageRequest request) {
-        return request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
+        String key = request.describe() + "|maxLayers=" + settings.maxLayers() + "|interpolation="
                 + settings.interpolation() + "|decodePixels=" + settings.maxDecodePixels() + "|icc="
                 + settings.iccProfiles();
+        return switch (request.format()) {
+            case WEBP -> key + "|webp=" + settings.webpQuality();
+            case AVIF -> key + "|avif=" + settings.avifQuality() + "/" + settings.avifSpeed();
+            default -> key;
+        };
     }
 
     /**
@@ -254,11 +261,28 @@ public final class ImageEngine {
 
     /** Encodes, embedding {@code icc} (null: none) as {@link Encoders#encode(Pixels, OutputFormat, int, byte[])}. */
     public byte[] encode(Pixels p, OutputFormat format, int quality, byte[] icc) throws ImageException {
+        requireEncoder(format);
+        if (format == OutputFormat.WEBP && Math.max(p.width(), p.height()) > WebPEncoder.MAX_SIDE) {
+            throw new ImageException(413, "A WebP holds at most " + WebPEncoder.MAX_SIDE + " pixels a side");
+        }
         try {
-            return Encoders.encode(p, format, quality, icc);
+            // WebP and AVIF have their own quality scales, so their settings, not the request's JPEG quality
+            return switch (format) {
+                case WEBP -> Encoders.webp(p, settings.webpQuality(), icc);
+                case AVIF -> Encoders.avif(p, settings.avifQuality(), settings.avifSpeed(), icc);
+                default -> Encoders.encode(p, format, quality, icc);
+            };
         } catch (IOException e) {
             throw new ImageException(500, "Encoding failed: " + e.getMessage(), e);
         }
+    }
+
+    /** 501 for a format whose library this machine lacks (WebP, AVIF); the reason goes to the log, not the client. */
+    private static void requireEncoder(OutputFormat format) throws ImageException {
+        if (Encoders.available(format)) return;
+        LOG.debug("{} requested but not available: {}", format, Encoders.describe(format));
+        throw new ImageException(501, "The " + format.extension() + " format is not offered by this server (its "
+                + "library is not installed)");
     }
 
     /** The most reductions after which the region still has at least the output's pixels in both directions. */

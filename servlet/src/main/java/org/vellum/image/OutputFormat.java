@@ -1,11 +1,16 @@
 package org.vellum.image;
 
-/** Encodings the server writes, all with the JDK's ImageIO writers (TIFF and GIF since Java 9). */
+/**
+ * Encodings the server writes: JPEG, PNG, TIFF and GIF always (the JDK's writers, TurboJPEG for JPEG when present);
+ * WebP and AVIF only where libwebp and libavif are installed ({@link Encoders#available}).
+ */
 public enum OutputFormat {
     JPEG("image/jpeg", "jpg", false),
     PNG("image/png", "png", true),
     TIFF("image/tiff", "tif", true),
-    GIF("image/gif", "gif", true);
+    GIF("image/gif", "gif", true),
+    WEBP("image/webp", "webp", true),
+    AVIF("image/avif", "avif", true);
 
     private final String mediaType;
     private final String extension;

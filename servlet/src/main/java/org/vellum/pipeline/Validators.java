@@ -16,7 +16,8 @@ final class Validators {
     static String etag(ResolvedImage image, String variant, Settings settings) {
         CRC32 crc = new CRC32();
         crc.update((variant + "|" + settings.jpegQuality() + "|" + settings.maxLayers() + "|" + settings.maxCvt()
-                + "|" + settings.interpolation() + "|" + settings.iccProfiles()).getBytes(StandardCharsets.UTF_8));
+                + "|" + settings.interpolation() + "|" + settings.iccProfiles() + "|" + settings.webpQuality() + "|"
+                + settings.avifQuality() + "/" + settings.avifSpeed()).getBytes(StandardCharsets.UTF_8));
         return "\"" + image.fingerprint() + "-" + Long.toHexString(crc.getValue()) + "\"";
     }
 

@@ -12,7 +12,9 @@ import org.vellum.api.ImageResolver;
 import org.vellum.cache.OutputCache;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
+import org.vellum.image.Encoders;
 import org.vellum.image.ImageEngine;
+import org.vellum.image.OutputFormat;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pipeline.Answer;
 import org.vellum.pipeline.HttpPolicy;
@@ -61,6 +63,10 @@ public final class Vellum implements AutoCloseable {
         this.deepZoom = new DeepZoom(service);
         this.iip = new IipProtocol(service, List.of(zoomify, deepZoom));
         this.iiif = new IiifHandler(service);
+        for (OutputFormat f : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
+            LOG.info("{} output: {}", f.extension(), Encoders.available(f) ? Encoders.describe(f)
+                    : "not offered (" + Encoders.describe(f) + ")");
+        }
     }
 
     public Settings settings() {

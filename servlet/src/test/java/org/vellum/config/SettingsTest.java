@@ -129,6 +129,22 @@ class SettingsTest {
     }
 
     @Test
+    void webpAndAvifQualityAreClampedTo1Through100AndAvifSpeedTo0Through10() {
+        Settings d = Settings.defaults();
+        assertEquals(75, d.webpQuality());
+        assertEquals(60, d.avifQuality());
+        assertEquals(10, d.avifSpeed());
+        assertEquals(1, env("WEBP_QUALITY", "0").webpQuality());
+        assertEquals(100, env("WEBP_QUALITY", "101").webpQuality());
+        assertEquals(90, env("AVIF_QUALITY", " 90 ").avifQuality());
+        assertEquals(1, env("AVIF_QUALITY", "-1").avifQuality());
+        assertEquals(0, env("AVIF_SPEED", "-3").avifSpeed());
+        assertEquals(10, env("AVIF_SPEED", "11").avifSpeed());
+        assertEquals(10, env("AVIF_SPEED", "fast").avifSpeed(), "unreadable: the default");
+        assertEquals(6, env("AVIF_SPEED", "6").avifSpeed());
+    }
+
+    @Test
     void maxCvtMinusOneIsUnlimited() {
         assertEquals(Integer.MAX_VALUE, env("MAX_CVT", "-1").maxCvt());
         assertEquals(5000, env("MAX_CVT", "0").maxCvt(), "0: the default");

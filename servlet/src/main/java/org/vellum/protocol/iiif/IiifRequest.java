@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
+import org.vellum.image.Encoders;
 import org.vellum.image.OutputFormat;
 import org.vellum.image.Quality;
 
@@ -59,16 +60,28 @@ public sealed interface IiifRequest {
         return new Image(id, region, size, rotation, quality, colour, format(last.substring(dot + 1)));
     }
 
-    /** The formats the spec names: ours are encoded, the rest are valid but not offered (501), anything else is 400. */
+    /**
+     * The formats the spec names (and avif): ours are encoded, webp and avif where their library is installed, the rest
+     * are valid but not offered (501), anything else is 400.
+     */
     static OutputFormat format(String ext) throws IiifException {
         return switch (ext) {
             case "jpg" -> OutputFormat.JPEG;
             case "png" -> OutputFormat.PNG;
             case "tif" -> OutputFormat.TIFF;
             case "gif" -> OutputFormat.GIF;
-            case "jp2", "pdf", "webp" -> throw IiifException.notImplemented("Format " + ext + " is not offered");
+            case "webp", "avif" -> offered(ext.equals("webp") ? OutputFormat.WEBP : OutputFormat.AVIF);
+            case "jp2", "pdf" -> throw IiifException.notImplemented("Format " + ext + " is not offered");
             default -> throw IiifException.badRequest("Invalid format: " + ext);
         };
+    }
+
+    private static OutputFormat offered(OutputFormat f) throws IiifException {
+        if (!Encoders.available(f)) {
+            throw IiifException.notImplemented("Format " + f.extension() + " is not offered by this server (its "
+                    + "library is not installed)");
+        }
+        return f;
     }
 
     private static String identifier(String[] segs, int count) throws IiifException {

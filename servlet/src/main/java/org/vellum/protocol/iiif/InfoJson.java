@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.vellum.image.Dimension;
+import org.vellum.image.Encoders;
 import org.vellum.image.ImageInfo;
+import org.vellum.image.OutputFormat;
 
 /**
  * The image information document of each version. Sizes list every level (smallest first) that the limits allow;
@@ -14,8 +16,17 @@ import org.vellum.image.ImageInfo;
  * tile (below that a level would be made by downscaling, not decoded).
  */
 public final class InfoJson {
-    /** Formats beyond level 2's jpg and png; all encoded by the JDK (no webp: no well-kept pure-Java writer). */
+    /** Formats beyond level 2's jpg and png that the JDK encodes, so every server has them. */
     static final List<String> EXTRA_FORMATS = List.of("tif", "gif");
+
+    /** {@link #EXTRA_FORMATS}, then webp and avif where libwebp and libavif load on this machine. */
+    static List<String> extraFormats() {
+        List<String> formats = new ArrayList<>(EXTRA_FORMATS);
+        for (OutputFormat f : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
+            if (Encoders.available(f)) formats.add(f.extension());
+        }
+        return formats;
+    }
 
     /** Features beyond level 2 in Image API 3. */
     static final List<String> EXTRA_FEATURES_3 = List.of("canonicalLinkHeader", "mirroring", "profileLinkHeader",
@@ -42,7 +53,7 @@ public final class InfoJson {
         putLimits(doc, limits);
         doc.put("sizes", sizes(info, limits));
         doc.put("tiles", tiles(info));
-        doc.put("extraFormats", EXTRA_FORMATS);
+        doc.put("extraFormats", extraFormats());
         doc.put("extraQualities", qualities(info, false));
         List<String> features = new ArrayList<>(EXTRA_FEATURES_3);
         if (!limits.upscalingAllowed()) features.remove("sizeUpscaling");
@@ -61,7 +72,7 @@ public final class InfoJson {
         doc.put("tiles", tiles(info));
         Map<String, Object> profile = new LinkedHashMap<>();
         List<String> formats = new ArrayList<>(List.of("jpg", "png"));
-        formats.addAll(EXTRA_FORMATS);
+        formats.addAll(extraFormats());
         profile.put("formats", formats);
         profile.put("qualities", qualities(info, true));
         List<String> supports = new ArrayList<>(SUPPORTS_2);

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.vellum.api.Caller;
+import org.vellum.image.Encoders;
 import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
 import org.vellum.image.OutputFormat;
@@ -232,7 +233,12 @@ public final class IipProtocol {
 
         void export(String arg) throws ImageException {
             if (!ready("")) return;
-            OutputFormat format = arg.toLowerCase(Locale.ROOT).startsWith("png") ? OutputFormat.PNG : OutputFormat.JPEG;
+            String a = arg.toLowerCase(Locale.ROOT);
+            OutputFormat format = a.startsWith("png") ? OutputFormat.PNG
+                    : a.startsWith("webp") ? OutputFormat.WEBP : a.startsWith("avif") ? OutputFormat.AVIF
+                    : OutputFormat.JPEG;
+            // iipsrv built without libwebp/libavif answers JPEG for those, and so do we without the library
+            if (!Encoders.available(format)) format = OutputFormat.JPEG;
             byte[] bytes = service.produce(geometry.export(view.view(), format));
             output = IipBodies.export(subject.image().identifier(), bytes, format);
         }
