@@ -1,5 +1,7 @@
 package org.vellum.image;
 
+import org.vellum.testing.ExternalDecoders;
+import org.junit.jupiter.api.Assumptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,6 +129,19 @@ class IccProfileTest {
         assertArrayEquals(samples(Fixtures.reference(images.resolve("adobe.jp2"), 0, 0, W, H, 0)), samples(read(png)));
         Stats s = Stats.of(opjReference("adobe.jp2"), managed(samples(read(png)), adobe));
         assertTrue(s.max() <= 2, "lossless PNG after its profile against OpenJPEG + LittleCMS: " + s);
+    }
+
+    @Test
+    void webpAndAvifCarryTheFilesProfileWhenTheirLibrariesArePresent() {
+        Assumptions.assumeTrue(Encoders.available(OutputFormat.WEBP) && Encoders.available(OutputFormat.AVIF),
+                "libwebp/libwebpmux and libavif are installed by bin/install-deps");
+        byte[] webp = embed.ok("/iiif/3/adobe.jp2/full/max/0/default.webp");
+        assertArrayEquals(adobe, ExternalDecoders.webpmuxIcc(tmp, webp), "webpmux -get icc");
+        byte[] avif = embed.ok("/iiif/3/adobe.jp2/full/max/0/default.avif");
+        assertArrayEquals(adobe, ExternalDecoders.pngIcc(ExternalDecoders.avifdecPng(tmp, avif)),
+                "avifdec hands the profile on to its PNG");
+        // converting leaves none in either
+        assertNull(ExternalDecoders.webpmuxIcc(tmp, convert.ok("/iiif/3/adobe.jp2/full/max/0/default.webp")));
     }
 
     @Test
