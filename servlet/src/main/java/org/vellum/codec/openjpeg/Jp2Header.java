@@ -10,6 +10,8 @@ package org.vellum.codec.openjpeg;
  * @param tileWidth codestream tile width (the image width when untiled)
  * @param iccProfile the embedded ICC profile, or null
  * @param hasAlpha a cdef box marks a component as opacity (JP2 only)
+ * @param originX the image's offset on the reference grid (SIZ XOsiz), from which every level's size and origin follow
+ * @param originY the same for y (YOsiz)
  */
 public record Jp2Header(
         boolean jp2,
@@ -21,7 +23,8 @@ public record Jp2Header(
         int tileWidth, int tileHeight, int tilesX, int tilesY,
         Jp2ColorSpace colorSpace,
         byte[] iccProfile,
-        boolean hasAlpha) {
+        boolean hasAlpha,
+        int originX, int originY) {
 
     public boolean tiled() {
         return tilesX * tilesY > 1;
