@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.vellum.codec.openjpeg.Jp2ColorSpace;
 import org.vellum.codec.openjpeg.Jp2Header;
+import org.vellum.codec.openjpeg.PixelsPerMetre;
 
 /**
  * What the protocols need to know of an image. Levels follow iipsrv: counted down from full size to the first
@@ -16,10 +17,11 @@ import org.vellum.codec.openjpeg.Jp2Header;
  * @param singleTile       the codestream is one tile (decoded by area, a decoder per level; see DecoderKey)
  * @param originX          where the image starts on the JPEG 2000 reference grid (SIZ XOsiz; 0 in most files)
  * @param originY          the same for y (YOsiz)
+ * @param resolution       pixels per metre the file records (JP2 resc, else resd), or null
  */
 public record ImageInfo(int width, int height, int components, int bitsPerChannel, int storedReductions,
                         int qualityLayers, boolean hasAlpha, Jp2ColorSpace colorSpace, byte[] iccProfile,
-                        boolean singleTile, int originX, int originY) {
+                        boolean singleTile, int originX, int originY, PixelsPerMetre resolution) {
 
     public static final int TILE_SIZE = 256;
 
@@ -28,7 +30,7 @@ public record ImageInfo(int width, int height, int components, int bitsPerChanne
         for (int p : h.precision()) bits = Math.max(bits, p);
         return new ImageInfo(h.width(), h.height(), h.components(), bits, Math.max(0, h.resolutions() - 1),
                 h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile(), h.tilesX() * h.tilesY() == 1,
-                h.originX(), h.originY());
+                h.originX(), h.originY(), h.resolution());
     }
 
     /** Colour bands without alpha: 1 grey or 3 colour (components beyond are extra channels we do not show). */

@@ -29,6 +29,9 @@ final class FileCheck {
     private static final int BOX_CDEF = 0x63646566;
 
     private static final int BOX_COLR = 0x636F6C72;
+    private static final int BOX_RES = 0x72657320;
+    private static final int BOX_RESC = 0x72657363;
+    private static final int BOX_RESD = 0x72657364;
     private static final int MAX_ICC = 16 << 20;
 
     final boolean jp2;
@@ -39,6 +42,9 @@ final class FileCheck {
     Jp2ColorSpace colorSpace = Jp2ColorSpace.UNSPECIFIED;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
     byte[] icc;
+    /** The res box's capture (resc) and default display (resd) resolutions, or null. */
+    PixelsPerMetre captureResolution;
+    PixelsPerMetre displayResolution;
 
     private FileCheck(boolean jp2, long size) {
         this.jp2 = jp2;
@@ -120,6 +126,8 @@ final class FileCheck {
                     jp2h.getShort();
                     hasAlpha |= typ == 1 || typ == 2;
                 }
+            } else if (type == BOX_RES) {
+                readResolutions(jp2h.slice(jp2h.position(), end - jp2h.position()));
             } else if (type == BOX_COLR && !colr && len >= 11) {
                 colr = true;
                 int method = jp2h.get() & 0xFF;
@@ -133,6 +141,20 @@ final class FileCheck {
                 }
             }
             jp2h.position(end);
+        }
+    }
+
+    /** The res superbox: resc and resd, each at most once. */
+    private void readResolutions(ByteBuffer res) {
+        while (res.remaining() >= 8) {
+            int start = res.position();
+            long len = Integer.toUnsignedLong(res.getInt());
+            int type = res.getInt();
+            if (len < 8 || len > res.limit() - start) return;
+            ByteBuffer payload = res.slice(res.position(), (int) len - 8);
+            if (type == BOX_RESC) captureResolution = PixelsPerMetre.read(payload);
+            if (type == BOX_RESD) displayResolution = PixelsPerMetre.read(payload);
+            res.position((int) (start + len));
         }
     }
 

@@ -12,6 +12,7 @@ package org.vellum.codec.openjpeg;
  * @param hasAlpha a cdef box marks a component as opacity (JP2 only)
  * @param originX the image's offset on the reference grid (SIZ XOsiz), from which every level's size and origin follow
  * @param originY the same for y (YOsiz)
+ * @param resolution the JP2 res box's capture resolution (resc), else its default display resolution (resd), or null
  */
 public record Jp2Header(
         boolean jp2,
@@ -24,7 +25,8 @@ public record Jp2Header(
         Jp2ColorSpace colorSpace,
         byte[] iccProfile,
         boolean hasAlpha,
-        int originX, int originY) {
+        int originX, int originY,
+        PixelsPerMetre resolution) {
 
     public boolean tiled() {
         return tilesX * tilesY > 1;

@@ -195,7 +195,8 @@ public final class Jp2Reader implements AutoCloseable {
         originY = img.y0;
         header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
                 Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
-                colorSpace, icc, check.hasAlpha, img.x0, img.y0);
+                colorSpace, icc, check.hasAlpha, img.x0, img.y0,
+                check.captureResolution != null ? check.captureResolution : check.displayResolution);
         fileBytes = check.size;
         codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);
