@@ -67,6 +67,8 @@ class ReferenceGridTest {
             "signed12.j2k", new Spec(301, 203, 1, 12, true, 1, "-d", "5,3", "-n", "3"),
             "u16.j2k", new Spec(557, 329, 1, 16, false, 1, "-d", "1,1", "-T", "0,0", "-t", "100,100", "-n", "3"),
             "bits4.j2k", new Spec(199, 101, 1, 4, false, 1, "-d", "7,9", "-n", "2"),
+            // the last tile column is [147, 148): no pixel of it at level 1 or below
+            "empty-tile.j2k", new Spec(148, 61, 1, 8, false, 1, "-t", "49,49", "-n", "3"),
             // opj_compress refuses raw input of 1 or 2 bits: our encoder writes this one, without offsets
             "bits1.j2k", new Spec(131, 67, 1, 1, false, 1, "-n", "2"));
 
@@ -335,7 +337,8 @@ class ReferenceGridTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"offsets.j2k", "offsets-sub.jp2", "signed12.j2k", "u16.j2k", "bits4.j2k", "bits1.j2k"})
+    @ValueSource(strings = {"offsets.j2k", "offsets-sub.jp2", "signed12.j2k", "u16.j2k", "bits4.j2k", "bits1.j2k",
+        "empty-tile.j2k"})
     void iiifSizesOfInfoJsonAreTheStoredLevelsPixelForPixel(String name) {
         assertSame(reference(name, 0), samples(ok("/iiif/3/" + name + "/full/max/0/default.png"), bands(name)),
                 name + " full/max");
@@ -352,7 +355,8 @@ class ReferenceGridTest {
      * once and their tiles cut from the level cache), the second goes to the decoder kept open for the level.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"offsets.j2k", "offsets-sub.jp2", "signed12.j2k", "u16.j2k", "bits4.j2k", "bits1.j2k"})
+    @ValueSource(strings = {"offsets.j2k", "offsets-sub.jp2", "signed12.j2k", "u16.j2k", "bits4.j2k", "bits1.j2k",
+        "empty-tile.j2k"})
     void iipPngTilesAreTheLevelsPixelsInRowMajorOrder(String name) {
         List<int[]> levels = resolutions(name);
         int n = levels.size();
@@ -369,6 +373,17 @@ class ReferenceGridTest {
                             name + " PTL=" + (n - 1 - d) + "," + k + " pass " + pass);
                 }
             }
+        }
+    }
+
+    /** Every level the file stores, below the one that fits a tile too (IIP's levels stop there, IIIF's sizes do not). */
+    @ParameterizedTest
+    @ValueSource(strings = {"empty-tile.j2k", "bits1.j2k", "offsets.j2k"})
+    void storedLevelsBelowTheSmallestIipLevelAreTheirPixelsToo(String name) {
+        for (int d = 1; d <= storedReductions(name); d++) {
+            Level ref = reference(name, d);
+            assertSame(ref, samples(ok("/iiif/3/" + name + "/full/" + ref.width() + "," + ref.height()
+                    + "/0/default.png"), bands(name)), name + " level " + d);
         }
     }
 

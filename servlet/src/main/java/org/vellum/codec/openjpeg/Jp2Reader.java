@@ -458,8 +458,10 @@ public final class Jp2Reader implements AutoCloseable {
                 int by0 = Math.max(tileOriginY + ty * tileH, originY);
                 int bx1 = (int) Math.min((long) tileOriginX + (long) (tx + 1) * tileW, imageX1);
                 int by1 = (int) Math.min((long) tileOriginY + (long) (ty + 1) * tileH, imageY1);
-                if (bx1 <= bx0 || by1 <= by0) {
-                    continue;
+                TileBounds tile = new TileBounds(bx0, by0, bx1, by1, tx == 0, ty == 0, tx == header.tilesX() - 1,
+                        ty == header.tilesY() - 1);
+                if (bx1 <= bx0 || by1 <= by0 || !tile.showsAny(header, reduce, out)) {
+                    continue;   // nothing of it at this level (a reduced tile can be empty) or in the output
                 }
                 session.sink.clearErrors();
                 if (lib.opj_set_decoded_resolution_factor(session.codec, reduce) == 0) {
@@ -469,8 +471,7 @@ public final class Jp2Reader implements AutoCloseable {
                 if (lib.opj_get_decoded_tile(session.codec, session.stream, session.image, index) == 0) {
                     throw session.failure("opj_get_decoded_tile(" + index + ")");
                 }
-                out.copyFrom(session.image, reduce, new TileBounds(bx0, by0, bx1, by1, tx == 0, ty == 0,
-                        tx == header.tilesX() - 1, ty == header.tilesY() - 1));
+                out.copyFrom(session.image, reduce, tile);
             }
         }
     }
@@ -482,6 +483,16 @@ public final class Jp2Reader implements AutoCloseable {
      * last sample the nearest one is repeated.
      */
     private record TileBounds(int x0, int y0, int x1, int y1, boolean left, boolean top, boolean right, boolean bottom) {
+        /** Whether any component's samples in this tile show in the output. */
+        boolean showsAny(Jp2Header h, int reduce, Output out) {
+            for (int c = 0; c < h.components(); c++) {
+                int[] xs = columns(h.dx()[c], reduce, out.x0, out.x0 + out.w);
+                int[] ys = rows(h.dy()[c], reduce, out.y0, out.y0 + out.h);
+                if (xs[1] > xs[0] && ys[1] > ys[0]) return true;
+            }
+            return false;
+        }
+
         /** The tile's output columns (reduced grid) for a component sub-sampled by dx, within [lo, hi). */
         int[] columns(int dx, int reduce, int lo, int hi) {
             return span(x0, x1, left, right, dx, reduce, lo, hi);
