@@ -2,6 +2,9 @@ package org.vellum.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -9,6 +12,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,9 @@ final class FelixRuntime implements AutoCloseable {
             "org.apache.felix.http.servlet-api", "commons-io", "commons-fileupload", "org.apache.felix.http.jetty12",
             "vellum-bundle-gate");
 
+    /** Felix HTTP's URI compliance: as bin/vellum's runtime sets it. */
+    static final String URI_COMPLIANCE = "org.eclipse.jetty.UriComplianceMode";
+
     final Path bundles;
     final Framework framework;
     final BundleContext context;
@@ -42,6 +49,17 @@ final class FelixRuntime implements AutoCloseable {
         this.bundles = bundles;
         this.framework = framework;
         this.context = framework.getBundleContext();
+    }
+
+    /** A framework property of the distribution bin/vellum starts (bundle/src/main/felix/conf/config.properties). */
+    static String distributionSetting(String key) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("../bundle/src/main/felix/conf/config.properties"))) {
+            p.load(in);
+        }
+        String value = p.getProperty(key);
+        if (value == null) throw new IllegalStateException(key + " is not in the distribution's config.properties");
+        return value.trim();
     }
 
     /** Starts the framework (storage in {@code storage}) and the platform bundles. */
@@ -61,7 +79,7 @@ final class FelixRuntime implements AutoCloseable {
         // until Jetty closes it (60 s by default): short here, so uninstall checks do not wait on it (as on main's
         // OsgiRuntimeTest, c896634, whose set-up this class now holds).
         config.put("org.apache.felix.http.timeout", "3000");
-        config.put("org.eclipse.jetty.UriComplianceMode", "LEGACY");
+        config.put(URI_COMPLIANCE, distributionSetting(URI_COMPLIANCE));
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         framework.init();
         framework.start();

@@ -128,6 +128,36 @@ class OsgiRuntimeTest {
         assertEquals(200, get("/webjars/openseadragon/2.4.2/build/openseadragon/openseadragon.min.js").statusCode());
     }
 
+    /**
+     * Viewers and curl send IIIF 3's ^ unencoded; Felix HTTP's Jetty must hand it to Vellum, while paths that leave
+     * the image folder stay refused (by the resolver and the static servlet, since the URI mode lets them through).
+     */
+    @Test
+    @Order(1)
+    void aRawCaretInAnIiifSizeIsServedAndPathsOutsideTheFolderAreNot() throws Exception {
+        String raw = rawGet("/iiif/3/grid.jp2/full/^1500,/0/default.jpg");
+        assertTrue(raw.startsWith("HTTP/1.1 200"), raw.lines().findFirst().orElse(raw));
+        assertTrue(raw.contains("Content-Type: image/jpeg"), raw);
+        assertTrue(rawGet("/iiif/3/grid.jp2/full/^max/0/default.jpg").startsWith("HTTP/1.1 200"));
+        for (String outside : new String[] {"/iiif/3/..%2F..%2Fetc%2Fpasswd/info.json",
+                "/iip?FIF=../../etc/passwd&obj=Max-size", "/webjars/..;/..;/etc/passwd",
+                "/webjars/%2e%2e/%2e%2e/META-INF/MANIFEST.MF"}) {
+            String answer = rawGet(outside);
+            assertTrue(answer.matches("(?s)HTTP/1\\.1 4\\d\\d.*"), outside + ": " + answer.lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A GET sent as the bytes given (java.net.URI refuses a raw ^), its answer as text. */
+    private String rawGet(String target) throws IOException {
+        URI b = URI.create(base);
+        try (Socket s = new Socket(b.getHost(), b.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + b.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     @Test
     @Order(2)
     void configurationChangesReachTheNextResponses() throws Exception {

@@ -113,10 +113,7 @@ final class DecodePlanner {
         }
         if (asked < KEEP_AT) {
             windows.incrementAndGet();
-            DecoderKey.Region window = new DecoderKey.Region((int) Math.min(info.width() - 1L, (long) lx0 << d),
-                    (int) Math.min(info.height() - 1L, (long) ly0 << d),
-                    (int) Math.max(1, Math.min(info.width(), (long) lx1 << d) - ((long) lx0 << d)),
-                    (int) Math.max(1, Math.min(info.height(), (long) ly1 << d) - ((long) ly0 << d)));
+            DecoderKey.Region window = region(info, d, lx0, lx1, ly0, ly1);
             return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window), false, whole,
                     levelDecoder));
         }
@@ -193,10 +190,15 @@ final class DecodePlanner {
         int rx1 = lx0 < bx ? bx : lw;
         int ry0 = ly0 < by ? 0 : by;
         int ry1 = ly0 < by ? by : lh;
-        long x0 = (long) rx0 << d;
-        long y0 = (long) ry0 << d;
-        return new DecoderKey.Region((int) x0, (int) y0, (int) (Math.min(info.width(), (long) rx1 << d) - x0),
-                (int) (Math.min(info.height(), (long) ry1 << d) - y0));
+        return region(info, d, rx0, rx1, ry0, ry1);
+    }
+
+    /** The image area of level-d pixels [lx0,lx1) x [ly0,ly1), as a decoder's region (never empty). */
+    private static DecoderKey.Region region(ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1) {
+        Rect r = info.toFull(new Rect(lx0, ly0, lx1 - lx0, ly1 - ly0), d);
+        int x = Math.min(info.width() - 1, r.x());
+        int y = Math.min(info.height() - 1, r.y());
+        return new DecoderKey.Region(x, y, Math.max(1, r.x() + r.width() - x), Math.max(1, r.y() + r.height() - y));
     }
 
     /** Where a side of {@code length} level pixels is split: half of it rounded up to a multiple of REGION_ALIGN. */

@@ -1,6 +1,5 @@
 package org.vellum.image;
 
-import org.vellum.util.Ints;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -289,11 +288,9 @@ public final class ImageEngine {
     static int discardFor(ImageInfo info, Rect region, int ow, int oh) {
         int d = 0;
         while (d < 30) {
-            int next = d + 1;
-            int w = (int) Ints.ceilShift((long) region.x() + region.width(), next) - (int) Ints.ceilShift(region.x(), next);
-            int h = (int) Ints.ceilShift((long) region.y() + region.height(), next) - (int) Ints.ceilShift(region.y(), next);
-            if (w < ow || h < oh || w < 1 || h < 1) break;
-            d = next;
+            Rect level = info.toLevel(region, d + 1);
+            if (level.width() < ow || level.height() < oh || level.isEmpty()) break;
+            d++;
         }
         return d;
     }
@@ -305,15 +302,19 @@ public final class ImageEngine {
     private Pixels decodeScaled(ResolvedImage image, ImageInfo info, Rect region, int discard, int ow, int oh,
                                 int layers) throws ImageException {
         int d = Math.min(discard, info.storedReductions());
-        int lx0 = (int) Ints.ceilShift(region.x(), d);
-        int ly0 = (int) Ints.ceilShift(region.y(), d);
-        int lx1 = (int) Ints.ceilShift((long) region.x() + region.width(), d);
-        int ly1 = (int) Ints.ceilShift((long) region.y() + region.height(), d);
+        Rect level = info.toLevel(region, d);
+        int lx0 = level.x();
+        int ly0 = level.y();
+        int lx1 = lx0 + level.width();
+        int ly1 = ly0 + level.height();
         int sw = Math.max(1, lx1 - lx0);
         int sh = Math.max(1, ly1 - ly0);
         boolean smooth = settings.interpolation() != 0;
-        Resampler.Axis ax = axis(region.x(), region.width(), discard, d, lx0, sw, ow);
-        Resampler.Axis ay = axis(region.y(), region.height(), discard, d, ly0, sh, oh);
+        Rect virtual = info.toLevel(region, discard);
+        Resampler.Axis ax = axis(virtual.x(), virtual.width(), info.levelOriginX(discard), info.levelOriginX(d),
+                discard - d, lx0, sw, ow);
+        Resampler.Axis ay = axis(virtual.y(), virtual.height(), info.levelOriginY(discard), info.levelOriginY(d),
+                discard - d, ly0, sh, oh);
         long budget = decodeBudget(info);
         if ((long) sw * sh <= budget) {
             Pixels src = decodeLevelRows(image, info, d, lx0, lx1, ly0, ly1, layers);
@@ -338,15 +339,12 @@ public final class ImageEngine {
      * store, each output pixel stands for its own 2^k block of the stored level (the last one partial), as a stored
      * level would; otherwise the decoded area is stretched over the output.
      */
-    private static Resampler.Axis axis(int start, int length, int discard, int stored, int sourceStart, int source,
-                                       int output) {
-        if (discard > stored) {
-            int t0 = (int) Ints.ceilShift(start, discard);
-            int t1 = (int) Ints.ceilShift((long) start + length, discard);
-            if (t1 - t0 == output) {
-                double f = Math.scalb(1.0, discard - stored);
-                return new Resampler.Axis(f, t0 * f - sourceStart);
-            }
+    private static Resampler.Axis axis(int virtualStart, int virtualLength, long virtualOrigin, long storedOrigin,
+                                       int steps, int sourceStart, int source, int output) {
+        if (steps > 0 && virtualLength == output) {
+            // virtual column t is reference-grid column (origin + t) at its level, 2^steps columns of the stored one
+            double f = Math.scalb(1.0, steps);
+            return new Resampler.Axis(f, (virtualOrigin + virtualStart) * f - storedOrigin - sourceStart);
         }
         return Resampler.Axis.stretch(source, output);
     }
@@ -401,10 +399,10 @@ public final class ImageEngine {
      */
     private Pixels decodeArea(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
                               DecoderKey key, boolean keepDecoder) throws ImageException {
-        int x = (int) Math.min(info.width(), (long) lx0 << d);
-        int y = (int) Math.min(info.height(), (long) ly0 << d);
-        int x1 = (int) Math.min(info.width(), (long) lx1 << d);
-        int y1 = (int) Math.min(info.height(), (long) ly1 << d);
+        int x = info.fullX(lx0, d);
+        int y = info.fullY(ly0, d);
+        int x1 = info.fullX(lx1, d);
+        int y1 = info.fullY(ly1, d);
         if ((long) (lx1 - lx0) * (ly1 - ly0) > decodeBudget(info) * 2L) {
             throw new ImageException(413, "Decoding " + (lx1 - lx0) + "x" + (ly1 - ly0)
                     + " pixels at once exceeds MAX_DECODE_PIXELS");

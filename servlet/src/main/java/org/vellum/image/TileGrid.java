@@ -38,13 +38,8 @@ public record TileGrid(ImageInfo info, int discard, int tileSize) {
         return new Rect(x, y, Math.min(tileSize, levelWidth() - x), Math.min(tileSize, levelHeight() - y));
     }
 
-    /** Tile k as an area of the full-resolution image. */
+    /** Tile k as the area of the full-resolution image that decodes to exactly its level pixels. */
     public Rect fullResolution(int k) {
-        Rect t = tile(k);
-        long x0 = (long) t.x() << discard;
-        long y0 = (long) t.y() << discard;
-        long x1 = Math.min(info.width(), (long) (t.x() + t.width()) << discard);
-        long y1 = Math.min(info.height(), (long) (t.y() + t.height()) << discard);
-        return new Rect((int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0));
+        return info.toFull(tile(k), discard);
     }
 }

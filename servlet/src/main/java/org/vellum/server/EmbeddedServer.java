@@ -14,6 +14,15 @@ import org.vellum.source.FilesystemResolver;
 
 /** The servlets on an embedded Jetty 12: what bin/vellum runs and what the HTTP tests start. */
 public final class EmbeddedServer implements AutoCloseable {
+    /**
+     * IIIF identifiers carry slashes as %2F (and a literal % as %25); the resolver, not the URI parser, keeps paths
+     * inside the image folder. IIIF 3's sizes start with a raw ^ ({@code full/^max/0/default.jpg}), which clients send
+     * unencoded although RFC 3986 has no ^ in a path; Jetty 12 answers it with 400 unless it is allowed.
+     */
+    public static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("IIIF",
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS);
+
     private final Server jetty;
     private final Vellum vellum;
 
@@ -35,10 +44,7 @@ public final class EmbeddedServer implements AutoCloseable {
         Server jetty = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);              // our protocols send their own Server header
-        // IIIF identifiers carry slashes as %2F (and a literal % as %25); the resolver, not the URI parser, keeps
-        // paths inside the image folder
-        http.setUriCompliance(UriCompliance.DEFAULT.with("IIIF identifiers",
-                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        http.setUriCompliance(URI_COMPLIANCE);
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);

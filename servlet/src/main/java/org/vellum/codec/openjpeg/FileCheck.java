@@ -38,6 +38,9 @@ final class FileCheck {
     private static final int BOX_CMAP = 0x636D6170;
 
     private static final int BOX_COLR = 0x636F6C72;
+    private static final int BOX_RES = 0x72657320;
+    private static final int BOX_RESC = 0x72657363;
+    private static final int BOX_RESD = 0x72657364;
     private static final int MAX_ICC = 16 << 20;
 
     final boolean jp2;
@@ -53,6 +56,9 @@ final class FileCheck {
     CieLab lab = CieLab.DEFAULT;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
     byte[] icc;
+    /** The res box's capture (resc) and default display (resd) resolutions, or null. */
+    PixelsPerMetre captureResolution;
+    PixelsPerMetre displayResolution;
 
     private FileCheck(boolean jp2, long size) {
         this.jp2 = jp2;
@@ -152,6 +158,8 @@ final class FileCheck {
                 for (int i = 0; i < palette.bits().length; i++) {
                     mapping.add(new ChannelMap.Mapping(box.getShort() & 0xFFFF, box.get() & 0xFF, box.get() & 0xFF));
                 }
+            } else if (type == BOX_RES) {
+                readResolutions(jp2h.slice(jp2h.position(), end - jp2h.position()));
             } else if (type == BOX_COLR && !colr && len >= 11) {
                 colr = true;
                 int method = box.get() & 0xFF;
@@ -198,6 +206,20 @@ final class FileCheck {
             }
         }
         return new ChannelMap.Palette(entries, bits, signed, values);
+    }
+
+    /** The res superbox: resc and resd, each at most once. */
+    private void readResolutions(ByteBuffer res) {
+        while (res.remaining() >= 8) {
+            int start = res.position();
+            long len = Integer.toUnsignedLong(res.getInt());
+            int type = res.getInt();
+            if (len < 8 || len > res.limit() - start) return;
+            ByteBuffer payload = res.slice(res.position(), (int) len - 8);
+            if (type == BOX_RESC) captureResolution = PixelsPerMetre.read(payload);
+            if (type == BOX_RESD) displayResolution = PixelsPerMetre.read(payload);
+            res.position((int) (start + len));
+        }
     }
 
     private static Jp2ColorSpace enumerated(int enumcs) {

@@ -14,6 +14,9 @@ package org.vellum.codec.openjpeg;
  * @param channels what a reader sees of the components: the palette's columns instead of the component it indexes
  *                 (pclr, cmap), colours in order and opacity last (cdef)
  * @param channelPrecision bits of each channel (a palette column's are the palette's)
+ * @param originX the image's offset on the reference grid (SIZ XOsiz), from which every level's size and origin follow
+ * @param originY the same for y (YOsiz)
+ * @param resolution the JP2 res box's capture resolution (resc), else its default display resolution (resd), or null
  */
 public record Jp2Header(
         boolean jp2,
@@ -26,7 +29,9 @@ public record Jp2Header(
         Jp2ColorSpace colorSpace,
         byte[] iccProfile,
         boolean hasAlpha,
-        int channels, int[] channelPrecision) {
+        int channels, int[] channelPrecision,
+        int originX, int originY,
+        PixelsPerMetre resolution) {
 
     public boolean tiled() {
         return tilesX * tilesY > 1;

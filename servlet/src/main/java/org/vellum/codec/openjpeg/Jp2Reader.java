@@ -212,7 +212,8 @@ public final class Jp2Reader implements AutoCloseable {
         originY = img.y0;
         header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
                 Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
-                colorSpace, icc, layout.alpha(), layout.channels(), layout.precision().clone());
+                colorSpace, icc, layout.alpha(), layout.channels(), layout.precision().clone(), img.x0, img.y0,
+                check.captureResolution != null ? check.captureResolution : check.displayResolution);
         fileBytes = check.size;
         codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);
@@ -335,16 +336,17 @@ public final class Jp2Reader implements AutoCloseable {
                     + Arrays.toString(region));
         }
         Output out = new Output(ox0, oy0, ox1 - ox0, oy1 - oy0);
+        int[] a = withSamplesOf(ax0, ay0, ax1, ay1, ox0, oy0, ox1, oy1, reduce);
         try {
             if (header.tilesX() * header.tilesY() > 1
                     && (smallPartOfItsTiles(ax0, ay0, ax1, ay1, reduce) || !channels.tileSafe() || tilesMissing)) {
                 // By window also: a palette or channel order opj_get_decoded_tile would apply itself (tileSafe), and
                 // tiles the codestream lacks, which opj_decode fills as opj_decompress does and the tile decode fails on.
-                decodeWindow(ax0, ay0, ax1, ay1, reduce, out);
+                decodeWindow(a[0], a[1], a[2], a[3], reduce, out);
             } else if (header.tilesX() * header.tilesY() > 1) {
-                decodeTiles(ax0, ay0, ax1, ay1, reduce, out);
+                decodeTiles(a[0], a[1], a[2], a[3], reduce, out);
             } else {
-                decodeArea(ax0, ay0, ax1, ay1, reduce, out);
+                decodeArea(a[0], a[1], a[2], a[3], reduce, out);
             }
         } catch (OpenJpegException | RuntimeException e) {
             brokenBy = e.getMessage();
@@ -352,6 +354,35 @@ public final class Jp2Reader implements AutoCloseable {
             throw e;
         }
         return out.toRaster();
+    }
+
+    /**
+     * The area [ax0,ax1) x [ay0,ay1) (reference grid) grown so that its decode holds every sample the output pixels
+     * [ox0,ox1) x [oy0,oy1) at {@code reduce} show. A component sub-sampled by dx shows its sample floor(x / dx) at
+     * column x (x on the reduced grid), which starts up to dx - 1 columns left of x and is decoded only if the area
+     * reaches its first reference column: with an odd image offset or an odd area start it does not by itself. Kept
+     * inside the image and inside this decoder's region (at whose edge a cut copy has nothing more to give).
+     */
+    private int[] withSamplesOf(int ax0, int ay0, int ax1, int ay1, int ox0, int oy0, int ox1, int oy1, int reduce) {
+        long x0 = ax0;
+        long y0 = ay0;
+        long x1 = ax1;
+        long y1 = ay1;
+        for (int c = 0; c < header.components(); c++) {
+            long dx = (long) header.dx()[c] << reduce;
+            long dy = (long) header.dy()[c] << reduce;
+            if (dx == 1L << reduce && dy == 1L << reduce) continue;
+            x0 = Math.min(x0, Math.floorDiv(ox0, header.dx()[c]) * dx);
+            y0 = Math.min(y0, Math.floorDiv(oy0, header.dy()[c]) * dy);
+            x1 = Math.max(x1, Math.floorDiv(ox1 - 1, header.dx()[c]) * dx + 1);
+            y1 = Math.max(y1, Math.floorDiv(oy1 - 1, header.dy()[c]) * dy + 1);
+        }
+        long lo = originX + (region == null ? 0L : region[0]);
+        long top = originY + (region == null ? 0L : region[1]);
+        long hi = originX + (region == null ? (long) header.width() : Math.min(header.width(), (long) region[0] + region[2]));
+        long bottom = originY + (region == null ? (long) header.height() : Math.min(header.height(), (long) region[1] + region[3]));
+        return new int[] {(int) clamp(x0, lo, ax0), (int) clamp(y0, top, ay0), (int) clamp(x1, ax1, hi),
+            (int) clamp(y1, ay1, bottom)};
     }
 
     /**
@@ -398,7 +429,7 @@ public final class Jp2Reader implements AutoCloseable {
             throw session.failure("opj_decode");
         }
         session.releaseCopy();
-        out.copyFrom(session.image, session.reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
+        out.copyFrom(session.image, session.reduce, null);
     }
 
     /**
@@ -429,7 +460,7 @@ public final class Jp2Reader implements AutoCloseable {
             if (lib.opj_decode(window.codec, window.stream, window.image) == 0) {
                 throw window.failure("opj_decode");
             }
-            out.copyFrom(window.image, reduce, out.x0, out.y0, out.x0 + out.w, out.y0 + out.h);
+            out.copyFrom(window.image, reduce, null);
         }
     }
 
@@ -442,17 +473,15 @@ public final class Jp2Reader implements AutoCloseable {
         int imageY1 = originY + header.height();
         for (int ty = ty0; ty <= ty1; ty++) {
             for (int tx = tx0; tx <= tx1; tx++) {
-                // The tile's part of the output, in reduced reference-grid coordinates.
+                // The tile's part of the output, in reduced reference-grid coordinates (of a component not sub-sampled).
                 int bx0 = Math.max(tileOriginX + tx * tileW, originX);
                 int by0 = Math.max(tileOriginY + ty * tileH, originY);
                 int bx1 = (int) Math.min((long) tileOriginX + (long) (tx + 1) * tileW, imageX1);
                 int by1 = (int) Math.min((long) tileOriginY + (long) (ty + 1) * tileH, imageY1);
-                int cx0 = Math.max(ceilDivPow2(bx0, reduce), out.x0);
-                int cy0 = Math.max(ceilDivPow2(by0, reduce), out.y0);
-                int cx1 = Math.min(ceilDivPow2(bx1, reduce), out.x0 + out.w);
-                int cy1 = Math.min(ceilDivPow2(by1, reduce), out.y0 + out.h);
-                if (cx1 <= cx0 || cy1 <= cy0) {
-                    continue;
+                TileBounds tile = new TileBounds(bx0, by0, bx1, by1, tx == 0, ty == 0, tx == header.tilesX() - 1,
+                        ty == header.tilesY() - 1);
+                if (bx1 <= bx0 || by1 <= by0 || !tile.showsAny(header, reduce, out)) {
+                    continue;   // nothing of it at this level (a reduced tile can be empty) or in the output
                 }
                 session.sink.clearErrors();
                 if (lib.opj_set_decoded_resolution_factor(session.codec, reduce) == 0) {
@@ -462,8 +491,42 @@ public final class Jp2Reader implements AutoCloseable {
                 if (lib.opj_get_decoded_tile(session.codec, session.stream, session.image, index) == 0) {
                     throw session.failure("opj_get_decoded_tile(" + index + ")");
                 }
-                out.copyFrom(session.image, reduce, cx0, cy0, cx1, cy1);
+                out.copyFrom(session.image, reduce, tile);
             }
+        }
+    }
+
+    /**
+     * A codestream tile on the reference grid (cut to the image), and whether it is the first or last of its row and
+     * column. Component sample j at reduce r belongs to the tile that holds reference column j * dx * 2^r, so the
+     * output columns a tile gives a sub-sampled component are not quite its own columns; beyond the image's first and
+     * last sample the nearest one is repeated.
+     */
+    private record TileBounds(int x0, int y0, int x1, int y1, boolean left, boolean top, boolean right, boolean bottom) {
+        /** Whether any component's samples in this tile show in the output. */
+        boolean showsAny(Jp2Header h, int reduce, Output out) {
+            for (int c = 0; c < h.components(); c++) {
+                int[] xs = columns(h.dx()[c], reduce, out.x0, out.x0 + out.w);
+                int[] ys = rows(h.dy()[c], reduce, out.y0, out.y0 + out.h);
+                if (xs[1] > xs[0] && ys[1] > ys[0]) return true;
+            }
+            return false;
+        }
+
+        /** The tile's output columns (reduced grid) for a component sub-sampled by dx, within [lo, hi). */
+        int[] columns(int dx, int reduce, int lo, int hi) {
+            return span(x0, x1, left, right, dx, reduce, lo, hi);
+        }
+
+        int[] rows(int dy, int reduce, int lo, int hi) {
+            return span(y0, y1, top, bottom, dy, reduce, lo, hi);
+        }
+
+        private static int[] span(int a0, int a1, boolean first, boolean last, int step, int reduce, int lo, int hi) {
+            long unit = (long) step << reduce;
+            long from = first ? lo : Math.max(lo, (Integer.toUnsignedLong(a0) + unit - 1) / unit * step);
+            long to = last ? hi : Math.min(hi, (Integer.toUnsignedLong(a1) + unit - 1) / unit * step);
+            return new int[] {(int) from, (int) to};
         }
     }
 
@@ -482,8 +545,11 @@ public final class Jp2Reader implements AutoCloseable {
             this.h = h;
         }
 
-        /** Copies the decoded image into the output rectangle [cx0,cx1)x[cy0,cy1) (reduced reference grid), up-sampling components. */
-        void copyFrom(Pointer imagePtr, int reduce, int cx0, int cy0, int cx1, int cy1) throws OpenJpegException {
+        /**
+         * Copies the decoded image into the output, up-sampling components: all of the output for a window, the
+         * columns and rows each component's samples in the tile cover for a tile.
+         */
+        void copyFrom(Pointer imagePtr, int reduce, TileBounds tile) throws OpenJpegException {
             OpjImage img = new OpjImage(imagePtr);
             int nc = img.numcomps;
             if (nc < 1 || nc > FileCheck.MAX_COMPONENTS || img.comps == null) {
@@ -498,7 +564,9 @@ public final class Jp2Reader implements AutoCloseable {
                 planes = new int[nc][w * h];
             }
             for (int c = 0; c < nc; c++) {
-                copyComponent(comps[c], c, reduce, cx0, cy0, cx1, cy1);
+                int[] xs = tile == null ? new int[] {x0, x0 + w} : tile.columns(Math.max(1, comps[c].dx), reduce, x0, x0 + w);
+                int[] ys = tile == null ? new int[] {y0, y0 + h} : tile.rows(Math.max(1, comps[c].dy), reduce, y0, y0 + h);
+                if (xs[1] > xs[0] && ys[1] > ys[0]) copyComponent(comps[c], c, reduce, xs[0], ys[0], xs[1], ys[1]);
             }
         }
 

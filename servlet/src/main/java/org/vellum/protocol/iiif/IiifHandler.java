@@ -85,12 +85,12 @@ public final class IiifHandler {
         Dimension size;
         try {
             region = req.region().resolve(info.width(), info.height());
-            size = req.size().resolve(region, limits());
+            size = req.size().resolve(region, info, limits());
         } catch (IiifException e) {
             throw new ImageException(e.status(), e.getMessage());
         }
         String canonical = id + "/" + canonicalRegion(region, info) + "/"
-                + canonicalSize(version, region, size) + "/" + req.rotation().canonical() + "/"
+                + canonicalSize(version, info, region, size) + "/" + req.rotation().canonical() + "/"
                 + ("color".equals(req.quality()) && info.colourBands() < 3 ? "default" : req.quality())
                 + "." + req.format().extension();
         byte[] bytes = service.produce(service.request(s, region).size(size.width(), size.height())
@@ -108,11 +108,11 @@ public final class IiifHandler {
     }
 
     /** v3: max when unscaled, else w,h; v2.1: full when unscaled, w, when the aspect is kept, else w,h. */
-    private static String canonicalSize(IiifVersion version, Rect region, Dimension size) {
+    private static String canonicalSize(IiifVersion version, ImageInfo info, Rect region, Dimension size) {
         boolean unscaled = size.width() == region.width() && size.height() == region.height();
         if (version == IiifVersion.V3) return unscaled ? "max" : size.width() + "," + size.height();
         if (unscaled) return "full";
-        long keptH = Size.levelSide(region.x(), region.width(), region.y(), region.height(), size.width());
+        long keptH = Size.levelSide(info, region, true, size.width());
         return keptH == size.height() ? size.width() + "," : size.width() + "," + size.height();
     }
 

@@ -58,6 +58,8 @@ public final class InfoJson {
         List<String> features = new ArrayList<>(EXTRA_FEATURES_3);
         if (!limits.upscalingAllowed()) features.remove("sizeUpscaling");
         doc.put("extraFeatures", features);
+        Map<String, Object> physical = physicalDimensions(info);
+        if (physical != null) doc.put("service", List.of(physical));
         return doc;
     }
 
@@ -80,7 +82,23 @@ public final class InfoJson {
         profile.put("supports", supports);
         putLimits(profile, limits);
         doc.put("profile", List.of(IiifVersion.V2.level2Profile(), profile));
+        Map<String, Object> physical = physicalDimensions(info);
+        if (physical != null) doc.put("service", physical);
         return doc;
+    }
+
+    /**
+     * The IIIF Physical Dimensions service (Services annex) for a file that records its resolution: a pixel's width
+     * in centimetres. The annex defines it with @context and profile only; Image API 3 lists services in an array.
+     */
+    static Map<String, Object> physicalDimensions(ImageInfo info) {
+        if (info.resolution() == null) return null;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("@context", "http://iiif.io/api/annex/services/physdim/1/context.json");
+        s.put("profile", "http://iiif.io/api/annex/services/physdim");
+        s.put("physicalScale", 1 / info.resolution().horizontalPerCm());
+        s.put("physicalUnits", "cm");
+        return s;
     }
 
     /** MAX_CVT gives maxWidth and maxHeight unless it is unlimited; maxArea is always bounded. */

@@ -1,10 +1,10 @@
 package org.vellum.protocol.iiif;
 
-import org.vellum.util.Ints;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.vellum.image.Dimension;
+import org.vellum.image.ImageInfo;
 import org.vellum.image.Rect;
 
 /**
@@ -64,7 +64,7 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
      * The output width and height for a region. {@code max} (and v2 {@code full}) and {@code !w,h} fit the limits;
      * every other form asking for more than the limits, or (in v3, without {@code ^}) for more than the region, is a 400.
      */
-    public Dimension resolve(Rect region, Limits limits) throws IiifException {
+    public Dimension resolve(Rect region, ImageInfo info, Limits limits) throws IiifException {
         int rw = region.width();
         int rh = region.height();
         long w;
@@ -87,11 +87,11 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
             }
             case WIDTH -> {
                 w = (long) width;
-                h = levelSide(region.x(), rw, region.y(), rh, w);
+                h = levelSide(info, region, true, w);
             }
             case HEIGHT -> {
                 h = (long) height;
-                w = levelSide(region.y(), rh, region.x(), rw, h);
+                w = levelSide(info, region, false, h);
             }
             case PERCENT -> {
                 w = Math.round(rw * width / 100);
@@ -119,13 +119,16 @@ public record Size(Kind kind, boolean upscale, double width, double height) {
      * the other side is that level's too, so {@code w,} for a size of info.json gives exactly that size; otherwise
      * it follows the aspect ratio, rounded.
      */
-    static long levelSide(int start, int length, int otherStart, int otherLength, long given) {
+    static long levelSide(ImageInfo info, Rect region, boolean widthGiven, long given) {
         for (int d = 0; d < 31; d++) {
-            long l = Ints.ceilShift((long) start + length, d) - Ints.ceilShift(start, d);
-            if (l == given) return Math.max(1, Ints.ceilShift((long) otherStart + otherLength, d) - Ints.ceilShift(otherStart, d));
+            Rect level = info.toLevel(region, d);
+            long l = widthGiven ? level.width() : level.height();
+            if (l == given) return Math.max(1, widthGiven ? level.height() : level.width());
             if (l < given) break;
         }
-        return Math.max(1, Math.round((double) given * otherLength / length));
+        int length = widthGiven ? region.width() : region.height();
+        int other = widthGiven ? region.height() : region.width();
+        return Math.max(1, Math.round((double) given * other / length));
     }
 
     /** The largest scale of a rw x rh region within the limits. */

@@ -107,6 +107,16 @@ final class IipBodies {
         return "Max-size:" + (quarter ? info.height() + " " + info.width() : info.width() + " " + info.height());
     }
 
+    /**
+     * iipsrv 1.2+'s DPI line for a JPEG 2000 file: its capture resolution in pixels per centimetre, printed with C's
+     * %f (dpi_units 2 for JP2 in iipsrv, though the line does not say so); null when the file records none.
+     */
+    static String dpiLine(ImageInfo info) {
+        if (info.resolution() == null) return null;
+        return String.format(Locale.ROOT, "DPI:%f %f", info.resolution().horizontalPerCm(),
+                info.resolution().verticalPerCm());
+    }
+
     static String resolutionsLine(ImageInfo info) {
         StringBuilder b = new StringBuilder("Resolutions:");
         List<Dimension> levels = info.levelsSmallestFirst();

@@ -74,8 +74,7 @@ final class IipGeometry {
         int y0 = Math.min(y1, y2);
         int w = vertical ? 1 : Math.abs(x2 - x1) + 1;
         int h = vertical ? Math.abs(y2 - y1) + 1 : 1;
-        Rect full = new Rect(x0 << d, y0 << d, Math.max(1, w << d), Math.max(1, h << d))
-                .clip(info.width(), info.height());
+        Rect full = info.toFull(new Rect(x0, y0, w, h), d);
         return service.request(subject, full).size(w, h).layers(view.layers()).quality(view.quality()).build();
     }
 

@@ -192,9 +192,11 @@ public final class IipProtocol {
                         lines.add(IipBodies.colorspaceLine(subject.info()));
                     }
                 }
-                // Deliberate: 1.1 rejects dpi (and with it the whole response IIPMooViewer >= 2024 sends). We know no
-                // resolution for JPEG 2000 files yet, so like iipsrv 1.2+ we print no line.
-                case "dpi" -> need(arg);
+                // Deliberate: 1.1 rejects dpi (and with it the whole response IIPMooViewer >= 2024 sends); like
+                // iipsrv 1.2+ we answer the file's resolution, and nothing for a file that records none.
+                case "dpi" -> {
+                    if (need(arg) && IipBodies.dpiLine(subject.info()) != null) lines.add(IipBodies.dpiLine(subject.info()));
+                }
                 default -> {
                     if (METADATA.contains(arg)) {
                         need(arg);                     // no metadata recorded: iipsrv prints nothing for absent fields

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vellum.config.Settings;
 import org.vellum.testing.Fixtures;
 import org.vellum.testing.Http;
+import org.vellum.testing.RawHttp;
+import org.vellum.testing.RawResponse;
 
 /**
  * IIIF Image API 3.0 and 2.1 over HTTP, one rule per test, checked against the pixels of a colour grid whose every
@@ -350,6 +352,21 @@ class IiifTest {
             assertTrue(text(r).contains("^"), text(r));
         }
         assertEquals(400, status("3/grid.jp2/0,0,100,100/101,/0/default.jpg"));
+    }
+
+    /** Clients (curl, viewers) send the caret as it is; Jetty refuses it by default as a character RFC 3986 lacks. */
+    @Test
+    void aRawCaretReachesTheSizeParserAsThePercentEncodedOneDoes() throws Exception {
+        for (String size : new String[] {"^max", "^1500,", "^,1050", "^pct:150"}) {
+            RawResponse raw = RawHttp.get(http.server().baseUrl(), "/iiif/3/grid.jp2/full/" + size + "/0/default.jpg");
+            assertEquals(200, raw.status(), () -> size + ": " + raw.bodyText());
+            assertArrayEquals(get("3/grid.jp2/full/" + size + "/0/default.jpg").body(), raw.body(), size);
+            if (!size.equals("^max")) assertSize(1500, 1050, decode(raw.body()));
+        }
+        // in IIIF 2 the caret is no syntax: IIIF's 400, not Jetty's
+        RawResponse v2 = RawHttp.get(http.server().baseUrl(), "/iiif/2/grid.jp2/full/^max/0/default.jpg");
+        assertEquals(400, v2.status());
+        assertTrue(v2.bodyText().startsWith("IIIF: "), v2.bodyText());
     }
 
     @Test
