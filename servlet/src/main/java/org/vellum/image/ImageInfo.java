@@ -19,10 +19,12 @@ import org.vellum.codec.openjpeg.PixelsPerMetre;
  * @param originX          where the image starts on the JPEG 2000 reference grid (SIZ XOsiz; 0 in most files)
  * @param originY          the same for y (YOsiz)
  * @param resolution       pixels per metre the file records (JP2 resc, else resd), or null
+ * @param xmp              the file's XMP packet (JP2), or null
  */
 public record ImageInfo(int width, int height, int components, int bitsPerChannel, int storedReductions,
                         int qualityLayers, boolean hasAlpha, Jp2ColorSpace colorSpace, byte[] iccProfile,
-                        boolean singleTile, int originX, int originY, PixelsPerMetre resolution) {
+                        boolean singleTile, int originX, int originY, PixelsPerMetre resolution,
+                        byte[] xmp) {
 
     public static final int TILE_SIZE = 256;
 
@@ -31,7 +33,7 @@ public record ImageInfo(int width, int height, int components, int bitsPerChanne
         for (int p : h.channelPrecision()) bits = Math.max(bits, p);
         return new ImageInfo(h.width(), h.height(), h.channels(), bits, Math.max(0, h.resolutions() - 1),
                 h.qualityLayers(), h.hasAlpha(), h.colorSpace(), h.iccProfile(), h.tilesX() * h.tilesY() == 1,
-                h.originX(), h.originY(), h.resolution());
+                h.originX(), h.originY(), h.resolution(), h.xmp());
     }
 
     /** Colour bands without alpha: 1 grey or 3 colour (components beyond are extra channels we do not show). */

@@ -8,7 +8,7 @@ import org.vellum.codec.openjpeg.Jp2ColorSpace;
 /** The 256x256 virtual tiles of a level. */
 class TileGridTest {
     private static ImageInfo image(int w, int h, int storedReductions) {
-        return new ImageInfo(w, h, 3, 8, storedReductions, 1, false, Jp2ColorSpace.SRGB, null, true, 0, 0, null);
+        return new ImageInfo(w, h, 3, 8, storedReductions, 1, false, Jp2ColorSpace.SRGB, null, true, 0, 0, null, null);
     }
 
     @Test

@@ -272,7 +272,7 @@ class ChannelsAndColourSpacesTest {
     /** IIP's levels, as the server counts them. */
     static final class ImageInfoOf {
         static int resolutions(int w, int h) {
-            return new ImageInfo(w, h, 3, 8, 0, 1, false, Jp2ColorSpace.SRGB, null, true).resolutionNumber();
+            return new ImageInfo(w, h, 3, 8, 0, 1, false, Jp2ColorSpace.SRGB, null, true, 0, 0, null, null).resolutionNumber();
         }
     }
 

@@ -41,6 +41,13 @@ final class FileCheck {
     private static final int BOX_RES = 0x72657320;
     private static final int BOX_RESC = 0x72657363;
     private static final int BOX_RESD = 0x72657364;
+    private static final int BOX_UUID = 0x75756964;
+    private static final int BOX_XML = 0x786D6C20;
+    /** XMP's UUID in a JP2 uuid box (XMP specification part 3), BE7ACFCB-97A9-42E8-9C71-999491E3AFAC. */
+    private static final byte[] XMP_UUID = {(byte) 0xBE, 0x7A, (byte) 0xCF, (byte) 0xCB, (byte) 0x97, (byte) 0xA9,
+            0x42, (byte) 0xE8, (byte) 0x9C, 0x71, (byte) 0x99, (byte) 0x94, (byte) 0x91, (byte) 0xE3, (byte) 0xAF,
+            (byte) 0xAC};
+    private static final int MAX_XMP = 1 << 20;
     private static final int MAX_ICC = 16 << 20;
 
     final boolean jp2;
@@ -59,6 +66,8 @@ final class FileCheck {
     /** The res box's capture (resc) and default display (resd) resolutions, or null. */
     PixelsPerMetre captureResolution;
     PixelsPerMetre displayResolution;
+    /** The XMP packet before the codestream: a uuid box of XMP's UUID, else the first xml box; or null. */
+    byte[] xmp;
 
     private FileCheck(boolean jp2, long size) {
         this.jp2 = jp2;
@@ -117,6 +126,11 @@ final class FileCheck {
             }
             if (type == BOX_JP2H && len <= 1 << 20) {
                 readHeaderBoxes(ByteBuffer.wrap(read(ch, pos + header, (int) (len - header))));
+            } else if (type == BOX_UUID && len - header > 16 && len - header <= MAX_XMP + 16) {
+                byte[] payload = read(ch, pos + header, (int) (len - header));
+                if (Arrays.equals(Arrays.copyOf(payload, 16), XMP_UUID)) xmp = Arrays.copyOfRange(payload, 16, payload.length);
+            } else if (type == BOX_XML && xmp == null && len - header > 0 && len - header <= MAX_XMP) {
+                xmp = read(ch, pos + header, (int) (len - header));
             }
             pos += len;
         }

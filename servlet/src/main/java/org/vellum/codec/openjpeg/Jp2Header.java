@@ -17,6 +17,8 @@ package org.vellum.codec.openjpeg;
  * @param originX the image's offset on the reference grid (SIZ XOsiz), from which every level's size and origin follow
  * @param originY the same for y (YOsiz)
  * @param resolution the JP2 res box's capture resolution (resc), else its default display resolution (resd), or null
+ * @param xmp the XMP packet a JP2 carries before its codestream (uuid box of XMP's UUID, else the first xml box), or
+ *            null
  */
 public record Jp2Header(
         boolean jp2,
@@ -31,7 +33,8 @@ public record Jp2Header(
         boolean hasAlpha,
         int channels, int[] channelPrecision,
         int originX, int originY,
-        PixelsPerMetre resolution) {
+        PixelsPerMetre resolution,
+        byte[] xmp) {
 
     public boolean tiled() {
         return tilesX * tilesY > 1;

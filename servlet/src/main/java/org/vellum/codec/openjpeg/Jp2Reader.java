@@ -213,7 +213,7 @@ public final class Jp2Reader implements AutoCloseable {
         header = new Jp2Header(jp2, (int) w, (int) h, nc, prec, sgnd, dx, dy, resolutions, numLayers,
                 Math.min(tileW, (int) w), Math.min(tileH, (int) h), tilesX, tilesY,
                 colorSpace, icc, layout.alpha(), layout.channels(), layout.precision().clone(), img.x0, img.y0,
-                check.captureResolution != null ? check.captureResolution : check.displayResolution);
+                check.captureResolution != null ? check.captureResolution : check.displayResolution, check.xmp);
         fileBytes = check.size;
         codestreamBytes = fileBytes;
         int first = Math.min(reduce, resolutions - 1);

@@ -31,11 +31,14 @@ final class IipBodies {
                 .with("Content-Disposition", "inline;filename=\"iipsrv.html\"");
     }
 
-    /** OBJ: the protocol line (or 1.1's empty first line), then one CRLF-ended line per object. */
-    static Representation objects(boolean protocolLine, List<String> lines) {
-        StringBuilder body = new StringBuilder(protocolLine ? "IIP:1.0" : "").append(CRLF);
+    /**
+     * OBJ: the protocol line (or 1.1's empty first line), then one CRLF-ended line per object. An XML object (xmp)
+     * starts with its packet, so that it parses as XML.
+     */
+    static Representation objects(boolean protocolLine, List<String> lines, String contentType) {
+        StringBuilder body = new StringBuilder(protocolLine ? "IIP:1.0" + CRLF : NETFPX.equals(contentType) ? CRLF : "");
         for (String l : lines) body.append(l).append(CRLF);
-        return Representation.ok(NETFPX, body.toString().getBytes(StandardCharsets.US_ASCII))
+        return Representation.ok(contentType, body.toString().getBytes(StandardCharsets.UTF_8))
                 .with(Iipsrv.POWERED_BY, "IIPImage");
     }
 

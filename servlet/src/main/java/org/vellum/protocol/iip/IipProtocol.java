@@ -1,5 +1,6 @@
 package org.vellum.protocol.iip;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,7 @@ public final class IipProtocol {
         IipGeometry geometry;
         Representation output;
         boolean protocolLine;
+        String objectType = IipBodies.NETFPX;
         boolean stopped;
 
         Run(String query) {
@@ -197,6 +199,13 @@ public final class IipProtocol {
                 case "dpi" -> {
                     if (need(arg) && IipBodies.dpiLine(subject.info()) != null) lines.add(IipBodies.dpiLine(subject.info()));
                 }
+                // iipsrv 1.2+: the file's XMP packet as application/xml (1.1 knows no such object)
+                case "xmp" -> {
+                    if (need(arg) && subject.info().xmp() != null) {
+                        lines.add(new String(subject.info().xmp(), StandardCharsets.UTF_8).strip());
+                        objectType = "application/xml";
+                    }
+                }
                 default -> {
                     if (METADATA.contains(arg)) {
                         need(arg);                     // no metadata recorded: iipsrv prints nothing for absent fields
@@ -277,7 +286,7 @@ public final class IipProtocol {
         Representation finish() {
             if (output != null) return output;
             if (!errors.isEmpty()) return IipBodies.errors(errors);
-            if (protocolLine || !lines.isEmpty()) return IipBodies.objects(protocolLine, lines);
+            if (protocolLine || !lines.isEmpty()) return IipBodies.objects(protocolLine, lines, objectType);
             return IipBodies.errors(List.of(new IipException("2 1", query)));
         }
     }
