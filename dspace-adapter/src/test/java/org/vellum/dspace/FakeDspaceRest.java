@@ -74,9 +74,15 @@ final class FakeDspaceRest implements AutoCloseable {
     }
 
     static String sign(String key, UUID eperson, long seconds) {
+        return sign(key, eperson, seconds, List.of());
+    }
+
+    /** A token as DSpace's JWTTokenHandler makes it: HS256, eid, sg (the login's special groups), exp. */
+    static String sign(String key, UUID eperson, long seconds, List<UUID> specialGroups) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .claim("eid", eperson.toString()).claim("sg", List.of())
+                    .claim("eid", eperson.toString())
+                    .claim("sg", specialGroups.stream().map(UUID::toString).toList())
                     .expirationTime(new Date(System.currentTimeMillis() + seconds * 1000)).build());
             jwt.sign(new MACSigner(key.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
