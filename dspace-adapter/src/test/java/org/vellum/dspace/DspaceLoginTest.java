@@ -203,6 +203,40 @@ class DspaceLoginTest {
         assertEquals(before, resolver.databaseQueries());
     }
 
+    /** The read-only role of docs/dspace.md, word for word (but the database's name). */
+    static final String ROLE = """
+            CREATE ROLE vellum LOGIN PASSWORD 'change-me';
+            GRANT CONNECT ON DATABASE postgres TO vellum;
+            GRANT USAGE ON SCHEMA public TO vellum;
+            GRANT SELECT ON bitstream, bitstreamformatregistry, bundle2bitstream, item, item2bundle, handle,
+              metadatavalue, metadatafieldregistry, metadataschemaregistry, resourcepolicy, epersongroup,
+              epersongroup2eperson, group2groupcache, workspaceitem, cwf_workflowitem, community2collection,
+              community2community, schema_version
+              TO vellum;
+            GRANT SELECT (uuid, session_salt) ON eperson TO vellum;
+            ALTER ROLE vellum SET default_transaction_read_only = on;
+            """;
+
+    @Test
+    void theReadOnlyRoleOfTheDocumentationIsEnough() throws Exception {
+        // Flyway's history, as DSpace's migrations leave it (DspaceMigrations does not record them)
+        db.exec("CREATE TABLE schema_version (installed_rank int, version varchar(50), success boolean);"
+                + "INSERT INTO schema_version VALUES (1, '1.1', true), (2, '8.0.2024.02.14', true)");
+        db.exec(ROLE);
+        DspaceSettings asRole = new DspaceSettings(db.jdbcUrl(), "vellum", "change-me", 1,
+                java.time.Duration.ofSeconds(5), Map.of(0, store), "", store.resolveSibling("cache-role"), 1L << 20,
+                DspaceSettings.Auth.DATABASE, "Anonymous", java.time.Duration.ofSeconds(60), 100,
+                java.time.Duration.ofSeconds(60), 0, java.time.ZoneId.systemDefault(), List.of(), SECRET, SHORT, true);
+        try (DspaceResolver r = DspaceResolver.create(asRole)) {
+            assertEquals(200, DspaceFixture.status(r, librariansOnly.toString(),
+                    bearer(login(cataloguer, salt("cataloguer")))));
+            assertEquals(200, DspaceFixture.status(r, "handle/123456789/80/2", bearer(login(reader, salt("reader")))));
+            assertEquals(200, DspaceFixture.status(r, inCollection.toString(),
+                    bearer(login(collectionAdmin, salt("curator")))));
+            assertEquals(401, DspaceFixture.status(r, workspaceBitstream.toString(), null));
+        }
+    }
+
     @Test
     void anEmbargoEndingTodayHoldsForALoggedInReaderAsForAnyone() throws Exception {
         UUID item = db.item("123456789/84", false, true, true);
