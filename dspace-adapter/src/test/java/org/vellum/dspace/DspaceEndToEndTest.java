@@ -125,6 +125,15 @@ class DspaceEndToEndTest {
     }
 
     @Test
+    void theShortLivedTokenOfADspaceDownloadLinkWorksOnIiifUrls() {
+        String token = rest.shortLived(librarian, FakeDspaceRest.UI, 120);
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + restricted + "/info.json?authentication-token=" + token,
+                "Referer", FakeDspaceRest.UI + "/items/x");
+        assertEquals(200, r.statusCode(), text(r));
+        assertTrue(text(r).contains("\"width\""), text(r));
+    }
+
+    @Test
     void iipZoomifyAndDeepZoomCarryTheCallersCredentialsToDspace() {
         String cookie = "JSESSIONID=ui-session; Authorization-cookie=" + rest.login(librarian, FakeDspaceRest.UI, 1800);
         String bearer = "Bearer " + rest.login(librarian, FakeDspaceRest.UI, 1800);
