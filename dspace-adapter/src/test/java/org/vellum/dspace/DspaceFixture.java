@@ -55,9 +55,14 @@ public final class DspaceFixture implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger(1000);
 
     public DspaceFixture() throws Exception {
+        this(DspaceMigrations.LATEST);
+    }
+
+    /** DSpace's schema by the chain of migrations unpacked into test-classes/{chain}. */
+    DspaceFixture(String chain) throws Exception {
         postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
         ds = postgres.getPostgresDatabase();
-        migrations = DspaceMigrations.apply(ds);
+        migrations = DspaceMigrations.apply(ds, chain);
         try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-registries.sql")) {
             exec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
