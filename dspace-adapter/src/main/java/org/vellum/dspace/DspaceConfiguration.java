@@ -53,7 +53,7 @@ public @interface DspaceConfiguration {
     int rest_cache_mb() default 10240;
 
     @AttributeDefinition(name = "DSPACE_AUTH",
-            description = "anonymous: serve what DSpace's Anonymous group may read, 403 otherwise; forward: ask DSpace's REST API with the caller's Authorization and Cookie headers for everything else")
+            description = "anonymous: serve what DSpace's Anonymous group may read, 403 otherwise; database: verify the caller's DSpace token with DSPACE_JWT_SECRET and decide with its e-person's groups; forward: ask DSpace's REST API with the caller's token")
     String auth() default "anonymous";
 
     @AttributeDefinition(name = "DSPACE_ANONYMOUS_GROUP",
@@ -71,4 +71,28 @@ public @interface DspaceConfiguration {
     @AttributeDefinition(name = "DSPACE_AUTH_TTL_SECONDS",
             description = "Seconds DSpace's yes or no for one caller and bitstream is reused")
     int auth_ttl_seconds() default 60;
+
+    @AttributeDefinition(name = "DSPACE_VERSION",
+            description = "DSpace's major version, for the rule that changed (7 and 8: a policy's end date is its first day out of force; 9 and later: its last day in force); auto: from the newest migration in DSpace's schema_version table, else 8")
+    String version() default "auto";
+
+    @AttributeDefinition(name = "DSPACE_TIME_ZONE", required = false,
+            description = "The time zone of DSpace's server (Europe/Berlin), in which a policy's start and end dates begin and end; empty: this server's")
+    String time_zone() default "";
+
+    @AttributeDefinition(name = "DSPACE_ALLOWED_ROOTS", required = false,
+            description = "DSpace's assetstore.allowed.roots: directories outside the assetstores where registered (-R) bitstreams may lie, comma-separated in the environment")
+    String[] allowed_roots() default {};
+
+    @AttributeDefinition(name = "DSPACE_JWT_SECRET", type = AttributeType.PASSWORD, required = false,
+            description = "DSpace's jwt.login.token.secret, for DSPACE_AUTH=database")
+    String _jwt_secret() default "";
+
+    @AttributeDefinition(name = "DSPACE_JWT_SHORT_LIVED_SECRET", type = AttributeType.PASSWORD, required = false,
+            description = "DSpace's jwt.shortLived.token.secret, for the authentication-token parameter with DSPACE_AUTH=database")
+    String _jwt_short_lived_secret() default "";
+
+    @AttributeDefinition(name = "DSPACE_JWT_INCLUDE_ORIGIN",
+            description = "DSpace's jwt.login.token.include.origin: its tokens are signed for the Origin (else Referer, else X-DSpace-UI) they were issued to")
+    boolean jwt_include_origin() default true;
 }

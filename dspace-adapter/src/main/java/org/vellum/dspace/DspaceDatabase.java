@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,32 +23,74 @@ import org.postgresql.ds.PGSimpleDataSource;
  * read-only session, a statement timeout, prepared statements only.
  */
 final class DspaceDatabase implements AutoCloseable {
-    /** READ policies in force today for the Anonymous group, or a group Anonymous belongs to (group2groupcache). */
-    private static final String ANONYMOUS_READ = """
-            EXISTS (SELECT 1 FROM resourcepolicy rp
-                    WHERE rp.dspace_object = %s AND rp.action_id = 0
-                      AND (rp.start_date IS NULL OR rp.start_date <= CURRENT_DATE)
-                      AND (rp.end_date IS NULL OR rp.end_date >= CURRENT_DATE)
-                      AND rp.epersongroup_id IN (SELECT uuid FROM anon
-                                                 UNION SELECT g.parent_id FROM group2groupcache g
-                                                       JOIN anon ON g.child_id = anon.uuid))""";
+    /**
+     * The groups a reader is in, as DSpace's GroupServiceImpl.isMember counts them: Anonymous (everyone), the groups
+     * the e-person is a direct member of, the special groups of its login (the token's sg claim), and every group
+     * those belong to (group2groupcache). Parameters: the Anonymous group's name, the e-person (null: anonymous),
+     * the special groups (uuid[]).
+     */
+    private static final String MEMBER = """
+            direct AS (SELECT uuid FROM epersongroup WHERE name = ?
+                       UNION SELECT eperson_group_id FROM epersongroup2eperson WHERE eperson_id = ?::uuid
+                       UNION SELECT g FROM unnest(?::uuid[]) AS g),
+            member AS (SELECT uuid FROM direct
+                       UNION SELECT c.parent_id FROM group2groupcache c JOIN direct d ON c.child_id = d.uuid)""";
 
-    private static final String BY_UUID = """
-            WITH anon AS (SELECT uuid FROM epersongroup WHERE name = ?)
-            SELECT b.uuid, b.internal_id, b.store_number, b.size_bytes, b.checksum,
-                   (NOT b.deleted AND i.in_archive AND NOT i.withdrawn AND i.discoverable) AS servable,
-                   (%s AND %s) AS anonymous_read
-            FROM bitstream b
-            JOIN bundle2bitstream b2b ON b2b.bitstream_id = b.uuid
-            JOIN item2bundle i2b ON i2b.bundle_id = b2b.bundle_id
-            JOIN item i ON i.uuid = i2b.item_id
-            WHERE b.uuid = ?
-            ORDER BY servable DESC
-            LIMIT 1""".formatted(ANONYMOUS_READ.formatted("b.uuid"), ANONYMOUS_READ.formatted("i.uuid"));
+    /**
+     * The bitstream and what DSpace's AuthorizeServiceImpl.authorize decides about READ on it, for the reader of
+     * {@link #MEMBER}: only the bitstream's own policies count (BitstreamRestController's check), in force on the
+     * given day; custom policies are ignored while no item holding the bitstream has left the workspace or workflow
+     * (DS-2614); an e-person in Administrator, or with an ADMIN policy on the bitstream or any object above it
+     * (bundle, item, owning collection, communities), may read it. Parameters after MEMBER's: the bitstream, the day,
+     * the first end date still in force, the e-person again (twice).
+     */
+    private static final String ACCESS = """
+            WITH RECURSIVE %s,
+            bs AS (SELECT * FROM bitstream WHERE uuid = ?),
+            installed AS (
+                SELECT NOT EXISTS (SELECT 1 FROM bundle2bitstream b2b JOIN bs ON b2b.bitstream_id = bs.uuid)
+                       OR EXISTS (SELECT 1 FROM bundle2bitstream b2b JOIN bs ON b2b.bitstream_id = bs.uuid
+                                  JOIN item2bundle i2b ON i2b.bundle_id = b2b.bundle_id
+                                  WHERE NOT EXISTS (SELECT 1 FROM workspaceitem w WHERE w.item_id = i2b.item_id)
+                                    AND NOT EXISTS (SELECT 1 FROM cwf_workflowitem w WHERE w.item_id = i2b.item_id))
+                       AS yes),
+            day AS (SELECT ?::date AS today, ?::date AS end_from, ?::uuid AS eperson),
+            up(uuid) AS (
+                SELECT uuid FROM bs
+                UNION
+                SELECT p.parent FROM up, LATERAL (
+                    SELECT bundle_id AS parent FROM bundle2bitstream WHERE bitstream_id = up.uuid
+                    UNION ALL SELECT item_id FROM item2bundle WHERE bundle_id = up.uuid
+                    UNION ALL SELECT owning_collection FROM item WHERE uuid = up.uuid AND owning_collection IS NOT NULL
+                    UNION ALL SELECT community_id FROM community2collection WHERE collection_id = up.uuid
+                    UNION ALL SELECT parent_comm_id FROM community2community WHERE child_comm_id = up.uuid) p)
+            SELECT bs.uuid, bs.internal_id, bs.store_number, bs.size_bytes, bs.checksum, NOT bs.deleted,
+                   EXISTS (SELECT 1 FROM resourcepolicy rp, installed, day
+                           WHERE rp.dspace_object = bs.uuid AND rp.action_id = 0
+                             AND (rp.start_date IS NULL OR rp.start_date <= day.today)
+                             AND (rp.end_date IS NULL OR rp.end_date >= day.end_from)
+                             AND (installed.yes OR rp.rptype IS DISTINCT FROM 'TYPE_CUSTOM')
+                             AND (rp.epersongroup_id IN (SELECT uuid FROM member) OR rp.eperson_id = day.eperson))
+                   OR EXISTS (SELECT 1 FROM day WHERE day.eperson IS NOT NULL AND (
+                           EXISTS (SELECT 1 FROM member m JOIN epersongroup g ON g.uuid = m.uuid
+                                   WHERE g.name = 'Administrator')
+                           OR EXISTS (SELECT 1 FROM resourcepolicy rp
+                                      WHERE rp.dspace_object IN (SELECT uuid FROM up) AND rp.action_id = 11
+                                        AND (rp.start_date IS NULL OR rp.start_date <= day.today)
+                                        AND (rp.end_date IS NULL OR rp.end_date >= day.end_from)
+                                        AND (rp.epersongroup_id IN (SELECT uuid FROM member)
+                                             OR rp.eperson_id = day.eperson))))
+            FROM bs""".formatted(MEMBER);
 
-    /** Bundle names are dc.title values (DS-1582), not columns; JPEG 2000 by the format registry's MIME type. */
+    /**
+     * The ORIGINAL bundle's bitstreams that may be JPEG 2000, in bitstream order (bundle names are dc.title values,
+     * DS-1582): those whose format says so, and those of DSpace's "Unknown" format, which is what a .jpx, .j2k or
+     * .jpf upload gets from DSpace's default registry (it knows only image/jp2 by the .jp2 extension). The resolver
+     * decides by the file's signature. The last column: the format says JPEG 2000.
+     */
     private static final String BY_HANDLE = """
-            SELECT b.uuid
+            SELECT b.uuid, b.internal_id, b.store_number,
+                   lower(f.mimetype) IN ('image/jp2', 'image/jpx', 'image/j2k', 'image/jpeg2000', 'image/jpm')
             FROM handle h
             JOIN item2bundle i2b ON i2b.item_id = h.resource_id
             JOIN metadatavalue bn ON bn.dspace_object_id = i2b.bundle_id AND bn.text_value = 'ORIGINAL'
@@ -56,9 +101,22 @@ final class DspaceDatabase implements AutoCloseable {
             JOIN bitstream b ON b.uuid = b2b.bitstream_id AND NOT b.deleted
             JOIN bitstreamformatregistry f ON f.bitstream_format_id = b.bitstream_format_id
             WHERE h.handle = ? AND h.resource_type_id = 2
-              AND lower(f.mimetype) IN ('image/jp2', 'image/jpx', 'image/j2k', 'image/jpeg2000')
+              AND (lower(f.mimetype) IN ('image/jp2', 'image/jpx', 'image/j2k', 'image/jpeg2000', 'image/jpm')
+                   OR f.short_description = 'Unknown' OR f.mimetype = 'application/octet-stream')
             ORDER BY b2b.bitstream_order
-            OFFSET ? LIMIT 1""";
+            LIMIT 1000""";
+
+    /** Flyway's history as DSpace names its table. */
+    private static final String VERSIONS = "SELECT version FROM schema_version WHERE success AND version IS NOT NULL";
+
+    /** Who reads: an e-person (null: anonymous) and the special groups of its login. */
+    record Reader(UUID eperson, List<UUID> specialGroups) {
+        static final Reader ANONYMOUS = new Reader(null, List.of());
+    }
+
+    /** A bitstream of an item's ORIGINAL bundle that may be a JPEG 2000 (see BY_HANDLE). */
+    record Candidate(UUID uuid, String internalId, int storeNumber, boolean declaredJpeg2000) {
+    }
 
     private final DataSource dataSource;
     private final String anonymousGroup;
@@ -94,12 +152,20 @@ final class DspaceDatabase implements AutoCloseable {
         return new DspaceDatabase(new HikariDataSource(c), s.anonymousGroup(), (int) s.dbTimeout().toSeconds());
     }
 
-    Optional<BitstreamRecord> bitstream(UUID uuid) throws SQLException {
+    /** The bitstream, and whether the reader may READ it on {@code today} (see ACCESS). */
+    Optional<BitstreamRecord> bitstream(UUID uuid, Reader reader, LocalDate today, boolean lastDayCounts)
+            throws SQLException {
         queries.incrementAndGet();
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(BY_UUID)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(ACCESS)) {
             st.setQueryTimeout(timeoutSeconds);
             st.setString(1, anonymousGroup);
-            st.setObject(2, uuid);
+            st.setObject(2, reader.eperson());
+            st.setArray(3, c.createArrayOf("uuid", reader.specialGroups().toArray()));
+            st.setObject(4, uuid);
+            st.setObject(5, today);
+            // 7.6 and 8 compare now with the end date's midnight: the end date itself is out of force; 9 counts it
+            st.setObject(6, lastDayCounts ? today : today.plusDays(1));
+            st.setObject(7, reader.eperson());
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 return Optional.of(new BitstreamRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
@@ -108,15 +174,62 @@ final class DspaceDatabase implements AutoCloseable {
         }
     }
 
-    /** The index-th (from 1) JPEG 2000 bitstream of the item's ORIGINAL bundle, in bitstream order. */
-    Optional<UUID> handleBitstream(String handle, int index) throws SQLException {
+    /** Bitstreams of the item's ORIGINAL bundle that may be JPEG 2000, in bitstream order. */
+    List<Candidate> handleCandidates(String handle) throws SQLException {
         queries.incrementAndGet();
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(BY_HANDLE)) {
             st.setQueryTimeout(timeoutSeconds);
             st.setString(1, handle);
-            st.setInt(2, index - 1);
+            List<Candidate> found = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                while (rs.next()) {
+                    found.add(new Candidate(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
+                            rs.getBoolean(4)));
+                }
+            }
+            return found;
+        }
+    }
+
+    /**
+     * DSpace's major version by the newest migration in its Flyway history (schema_version), 0 when that table cannot
+     * be read (not granted, or not a DSpace database made by Flyway).
+     */
+    int schemaMajorVersion() throws SQLException {
+        queries.incrementAndGet();
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(VERSIONS)) {
+            st.setQueryTimeout(timeoutSeconds);
+            int major = 0;
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String v = rs.getString(1).trim();
+                    int dot = v.indexOf('.');
+                    try {
+                        major = Math.max(major, Integer.parseInt(dot < 0 ? v : v.substring(0, dot)));
+                    } catch (NumberFormatException ignored) {
+                        // not a numbered migration
+                    }
+                }
+            }
+            return major;
+        } catch (SQLException e) {
+            // 42P01 no such table, 42501 not granted: not known; anything else (unreachable) is the caller's 503
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) return 0;
+            throw e;
+        }
+    }
+
+    /** The e-person's session salt, null when there is no such e-person or it has no session (logged out). */
+    String sessionSalt(UUID eperson) throws SQLException {
+        queries.incrementAndGet();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT session_salt FROM eperson WHERE uuid = ?")) {
+            st.setQueryTimeout(timeoutSeconds);
+            st.setObject(1, eperson);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) return null;
+                String salt = rs.getString(1);
+                return salt == null || salt.isBlank() ? null : salt;
             }
         }
     }

@@ -50,7 +50,7 @@ public final class DspaceMain {
         }));
         log.info("Vellum serves DSpace bitstreams (assetstores {}, REST {}, access {}) on port {}; "
                         + "iiif.image.server = http://<this host>:{}{}/2/", dspace.assetstores(),
-                dspace.restUrl().isEmpty() ? "off" : dspace.restUrl(), dspace.forwardAuth() ? "forward" : "anonymous",
+                dspace.restUrl().isEmpty() ? "off" : dspace.restUrl(), dspace.auth().name().toLowerCase(java.util.Locale.ROOT),
                 server.port(), server.port(), settings.iiifPrefix());
         server.join();
     }

@@ -1,12 +1,19 @@
 package org.vellum.dspace;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,10 +30,11 @@ import org.vellum.api.ResolverException;
 /**
  * DSpace bitstream UUIDs and {@code handle/prefix/suffix[/n]} resolved to the JPEG 2000 file in DSpace's own
  * assetstore (DSBitStore layout), or to a copy fetched once through DSpace's REST API for stores not on local disk.
- * Access is DSpace's: a bitstream is served when DSpace's Anonymous group may READ it and its item, otherwise 403, or
- * (DSPACE_AUTH=forward) when DSpace's REST API, asked with the caller's credentials, lets the caller download it.
- * Database answers, DSpace's authorisation answers and file checks are cached, so a tile request in the steady state
- * costs a stat and no query.
+ * Access is DSpace's own download rule (BitstreamRestController: READ on the bitstream, as AuthorizeServiceImpl
+ * decides it): a bitstream Anonymous may read is served to everyone; any other needs the caller's DSpace token, checked
+ * here against DSpace's database (DSPACE_AUTH=database) or by DSpace's REST API (forward), and is then served as
+ * personal. Database answers, DSpace's authorisation answers and file checks are cached, so a tile request in the
+ * steady state costs a stat and no query.
  */
 public final class DspaceResolver implements ImageResolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DspaceResolver.class);
@@ -35,38 +43,59 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
     private final DspaceDatabase db;
     private final DspaceRest rest;
     private final ContentCache contentCache;
+    private final Clock clock;
     private final Map<Integer, Path> stores = new HashMap<>();
+    private final List<Path> allowedRoots = new ArrayList<>();
     private final TtlCache<UUID, Optional<BitstreamRecord>> records;
     private final TtlCache<DspaceIdentifier.Handle, Optional<UUID>> handles;
-    private final TtlCache<String, Boolean> grants;
+    /** token digest and bitstream to 200, 401 or 403 */
+    private final TtlCache<String, Integer> grants;
+    /** token digest to the reader it names, while the token is valid */
+    private final TtlCache<String, Verified> tokens;
     /** file to the fingerprint it had when its JPEG 2000 signature was checked */
     private final TtlCache<Path, String> verified;
+    /** 9 and later count a policy's end date as its last day in force; 0 until known */
+    private volatile int version;
+
+    private record Verified(DspaceDatabase.Reader reader, Instant expires) {
+    }
 
     /** Connects to DSpace's database as the settings say; close it to release the pool. */
     public static DspaceResolver create(DspaceSettings settings) throws IOException {
-        return new DspaceResolver(settings, DspaceDatabase.connect(settings), System::nanoTime);
+        return new DspaceResolver(settings, DspaceDatabase.connect(settings), System::nanoTime, Clock.system(
+                settings.timeZone()));
     }
 
     DspaceResolver(DspaceSettings settings, DspaceDatabase db, LongSupplier nanoClock) throws IOException {
+        this(settings, db, nanoClock, Clock.system(settings.timeZone()));
+    }
+
+    DspaceResolver(DspaceSettings settings, DspaceDatabase db, LongSupplier nanoClock, Clock clock)
+            throws IOException {
         this.settings = settings;
         this.db = db;
+        this.clock = clock.withZone(settings.timeZone());
+        this.version = settings.dspaceVersion();
         this.rest = settings.restUrl().isEmpty() ? null : new DspaceRest(settings.restUrl());
         this.contentCache = rest == null ? null
                 : new ContentCache(settings.restCacheDir(), settings.restCacheBytes(), rest);
-        for (var e : settings.assetstores().entrySet()) {
-            Path dir = e.getValue();
-            try {
-                dir = dir.toRealPath();
-            } catch (IOException ex) {
-                LOG.warn("Assetstore {} ({}) is not readable: {}", e.getKey(), dir, ex.toString());
-            }
-            stores.put(e.getKey(), dir);
-        }
+        for (var e : settings.assetstores().entrySet()) stores.put(e.getKey(), real(e.getValue(), "Assetstore"));
+        for (Path root : settings.allowedRoots()) allowedRoots.add(real(root, "Allowed root"));
         int size = settings.lookupCacheSize();
         this.records = new TtlCache<>(size, settings.lookupTtl(), nanoClock);
         this.handles = new TtlCache<>(size, settings.lookupTtl(), nanoClock);
         this.verified = new TtlCache<>(size, settings.lookupTtl().multipliedBy(10), nanoClock);
         this.grants = new TtlCache<>(size, settings.authTtl(), nanoClock);
+        this.tokens = new TtlCache<>(size, settings.authTtl(), nanoClock);
+    }
+
+    private static Path real(Path dir, String what) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException ex) {
+            LOG.warn("{} {} is not readable: {}", what, dir, ex.toString());
+            return dir.toAbsolutePath().normalize();
+        }
     }
 
     @Override
@@ -82,9 +111,12 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
                 ? handleBitstream(h).orElseThrow(() -> notFound(identifier))
                 : ((DspaceIdentifier.Bitstream) parsed).uuid();
         BitstreamRecord record = record(uuid).filter(BitstreamRecord::servable).orElseThrow(() -> notFound(identifier));
-        Credentials credentials = Credentials.of(ctx);
-        authorize(record, credentials);
-        Path file = locate(record, record.anonymousReadable() ? Credentials.NONE : credentials, identifier);
+        Credentials credentials = Credentials.NONE;
+        if (!record.anonymousReadable()) {
+            credentials = Credentials.of(ctx);
+            authorize(record, credentials);
+        }
+        Path file = locate(record, credentials, identifier);
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -110,23 +142,58 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
         return image;
     }
 
+    /**
+     * The n-th JPEG 2000 of the item's ORIGINAL bundle: a bitstream counts when its file starts with a JPEG 2000
+     * signature (DSpace's default registry files .jpx and .j2k uploads as "Unknown"); one whose first bytes cannot be
+     * read here counts when its format says JPEG 2000.
+     */
     private Optional<UUID> handleBitstream(DspaceIdentifier.Handle h) throws ResolverException {
         Optional<UUID> cached = handles.get(h);
         if (cached != null) return cached;
+        List<DspaceDatabase.Candidate> candidates;
         try {
-            Optional<UUID> found = db.handleBitstream(h.handle(), h.index());
-            handles.put(h, found);
-            return found;
+            candidates = db.handleCandidates(h.handle());
         } catch (SQLException e) {
             throw unavailable(e);
         }
+        int seen = 0;
+        Optional<UUID> found = Optional.empty();
+        for (DspaceDatabase.Candidate c : candidates) {
+            Boolean signature = signature(c);
+            if (signature == null ? c.declaredJpeg2000() : signature) {
+                if (++seen == h.index()) {
+                    found = Optional.of(c.uuid());
+                    break;
+                }
+            }
+        }
+        handles.put(h, found);
+        return found;
+    }
+
+    /** Whether the candidate's file starts as a JPEG 2000 does; null when its first bytes cannot be read here. */
+    private Boolean signature(DspaceDatabase.Candidate c) throws ResolverException {
+        Path base = stores.get(c.storeNumber());
+        if (base != null) {
+            Path file = assetstorePath(base, c.internalId(), allowedRoots);
+            if (file == null) return null;
+            try {
+                return Jp2Magic.isJpeg2000(file);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        if (rest == null) return null;
+        byte[] head = rest.head(c.uuid(), Jp2Magic.LENGTH);
+        return head == null ? null : Jp2Magic.isJpeg2000(head);
     }
 
     private Optional<BitstreamRecord> record(UUID uuid) throws ResolverException {
         Optional<BitstreamRecord> cached = records.get(uuid);
         if (cached != null) return cached;
         try {
-            Optional<BitstreamRecord> found = db.bitstream(uuid);
+            Optional<BitstreamRecord> found = db.bitstream(uuid, DspaceDatabase.Reader.ANONYMOUS, today(),
+                    lastDayCounts());
             records.put(uuid, found);               // unknown UUIDs too, so guessing costs no query per request
             return found;
         } catch (SQLException e) {
@@ -134,21 +201,85 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
         }
     }
 
+    /** Today in DSpace's time zone: policy dates are days there. */
+    private LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
+    /**
+     * DSpace 7.6 and 8 compare the moment with the end date's midnight, so the end date is already out of force;
+     * 9 compares days, so it is the last day in force. The version is the setting, else the newest migration in
+     * DSpace's Flyway history, else (history unreadable) 8, the stricter.
+     */
+    private boolean lastDayCounts() throws SQLException {
+        int v = version;
+        if (v == 0) {
+            v = db.schemaMajorVersion();
+            if (v == 0) {
+                LOG.warn("DSpace's version cannot be read from its schema_version table (grant SELECT on it, or set "
+                        + "DSPACE_VERSION): policies end as in DSpace 7 and 8, the day before their end date");
+                v = 8;
+            }
+            version = v;
+        }
+        return v >= 9;
+    }
+
     private void authorize(BitstreamRecord record, Credentials credentials) throws ResolverException {
-        if (record.anonymousReadable()) return;
-        if (!settings.forwardAuth() || rest == null) {
+        DspaceSettings.Auth mode = settings.auth();
+        if (mode == DspaceSettings.Auth.ANONYMOUS || mode == DspaceSettings.Auth.FORWARD && rest == null) {
             throw new ResolverException(403, "Bitstream " + record.uuid() + " is not public in DSpace");
         }
         if (!credentials.present()) {
             throw new ResolverException(401, "Bitstream " + record.uuid() + " needs a DSpace login");
         }
         String key = credentials.digest() + "/" + record.uuid();
-        Boolean granted = grants.get(key);
+        Integer granted = grants.get(key);
         if (granted == null) {
-            granted = rest.canRead(record.uuid(), credentials);
+            if (mode == DspaceSettings.Auth.FORWARD) {
+                granted = rest.canRead(record.uuid(), credentials);
+            } else {
+                DspaceDatabase.Reader reader = reader(credentials);
+                try {
+                    granted = db.bitstream(record.uuid(), reader, today(), lastDayCounts())
+                            .map(BitstreamRecord::anonymousReadable).orElse(false) ? 200 : 403;
+                } catch (SQLException e) {
+                    throw unavailable(e);
+                }
+            }
             grants.put(key, granted);
         }
-        if (!granted) throw new ResolverException(403, "DSpace does not let this caller read " + record.uuid());
+        if (granted == 401) throw invalidToken();
+        if (granted != 200) throw new ResolverException(403, "DSpace does not let this caller read " + record.uuid());
+    }
+
+    /** The e-person (and special groups) a valid DSpace token names; 401 for any other token. */
+    private DspaceDatabase.Reader reader(Credentials credentials) throws ResolverException {
+        String key = credentials.digest();
+        Verified known = tokens.get(key);
+        Instant now = clock.instant();
+        if (known != null && known.expires().plusSeconds(DspaceToken.CLOCK_SKEW_SECONDS).isAfter(now)) {
+            return known.reader();
+        }
+        DspaceToken.Claims claims = DspaceToken.parse(credentials.token());
+        String secret = credentials.shortLived() ? settings.jwtShortLivedSecret() : settings.jwtSecret();
+        if (claims == null || secret.isEmpty()) throw invalidToken();
+        String salt;
+        try {
+            salt = db.sessionSalt(claims.eperson());
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        if (salt == null) throw invalidToken();          // no such e-person, or logged out
+        String origin = settings.jwtIncludeOrigin() ? credentials.origin() : null;
+        if (!DspaceToken.valid(claims, DspaceToken.signingKey(secret, salt, origin), now)) throw invalidToken();
+        DspaceDatabase.Reader reader = new DspaceDatabase.Reader(claims.eperson(), claims.specialGroups());
+        tokens.put(key, new Verified(reader, claims.expires()));
+        return reader;
+    }
+
+    private static ResolverException invalidToken() {
+        return new ResolverException(401, "Not a valid DSpace login");
     }
 
     private Path locate(BitstreamRecord record, Credentials credentials, String identifier)
@@ -162,40 +293,56 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
             }
             return contentCache.get(record.uuid(), record.checksum(), record.sizeBytes(), credentials);
         }
-        Path file = assetstorePath(base, record.internalId());
+        Path file = assetstorePath(base, record.internalId(), allowedRoots);
         if (file == null) {
-            LOG.warn("Bitstream {} has an internal_id that leads outside assetstore {}", record.uuid(), base);
+            LOG.warn("Bitstream {} has an internal_id that leads outside assetstore {} and DSPACE_ALLOWED_ROOTS",
+                    record.uuid(), base);
             throw notFound(identifier);
         }
         return file;
     }
 
     /**
-     * DSBitStore's layout: {@code base/12/34/56/123456…}; a registered bitstream ({@code -R} + path) lies at
-     * {@code base/path}. Null when the id would leave the store.
+     * DSBitStoreService's layout: {@code base/12/34/56/123456…}; a registered bitstream ({@code -R} + path) is
+     * {@code base + "/" + path}, normalised, which must lie in the store or under one of DSpace's
+     * assetstore.allowed.roots (as the file itself, after symbolic links, must too). Null otherwise.
      */
-    static Path assetstorePath(Path base, String internalId) {
+    static Path assetstorePath(Path base, String internalId, List<Path> allowedRoots) {
         if (internalId == null || internalId.isEmpty()) return null;
         Path file;
         if (internalId.startsWith("-R")) {
-            file = base.resolve(internalId.substring(2)).normalize();
+            String relative = internalId.substring(2);
+            if (relative.isEmpty() || relative.indexOf('\0') >= 0) return null;
+            try {
+                file = Path.of(base + File.separator + relative).normalize();
+            } catch (InvalidPathException e) {
+                return null;
+            }
         } else {
             if (!internalId.matches("[0-9A-Za-z]{7,255}")) return null;
             file = base.resolve(internalId.substring(0, 2)).resolve(internalId.substring(2, 4))
                     .resolve(internalId.substring(4, 6)).resolve(internalId);
         }
-        if (!file.startsWith(base) || file.equals(base)) return null;
+        if (!inside(file, base, allowedRoots)) return null;
         try {
             Path real = file.toRealPath();
-            if (!real.startsWith(base)) return null;  // a symbolic link out of the store
+            if (!inside(real, base, allowedRoots)) return null;  // a symbolic link out of the store and roots
             return real;
         } catch (IOException e) {
             return file;                              // missing: the caller reports it
         }
     }
 
+    private static boolean inside(Path file, Path base, List<Path> allowedRoots) {
+        if (file.startsWith(base) && !file.equals(base)) return true;
+        for (Path root : allowedRoots) {
+            if (file.startsWith(root) && !file.equals(root)) return true;
+        }
+        return false;
+    }
+
     private static ImageNotFoundException notFound(String identifier) {
-        return new ImageNotFoundException("No public JPEG 2000 bitstream " + identifier);
+        return new ImageNotFoundException("No JPEG 2000 bitstream " + identifier);
     }
 
     private static ResolverException unavailable(SQLException e) {

@@ -14,13 +14,19 @@ final class Jp2Magic {
     private Jp2Magic() {
     }
 
+    /** How many first bytes the signature check needs. */
+    static final int LENGTH = JP2.length;
+
     static boolean isJpeg2000(Path file) throws IOException {
-        byte[] head = new byte[JP2.length];
-        int n;
         try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
+            return isJpeg2000(in.readNBytes(LENGTH));
         }
-        return n == JP2.length && Arrays.equals(head, JP2)
+    }
+
+    /** The first bytes of a file (fewer when it is shorter) are a JP2 box signature or a J2K codestream's start. */
+    static boolean isJpeg2000(byte[] head) {
+        int n = head.length;
+        return n >= JP2.length && Arrays.equals(Arrays.copyOf(head, JP2.length), JP2)
                 || n >= J2K.length && Arrays.equals(Arrays.copyOf(head, J2K.length), J2K);
     }
 }

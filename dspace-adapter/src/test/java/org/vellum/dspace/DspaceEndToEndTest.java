@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,6 +35,8 @@ class DspaceEndToEndTest {
     UUID restricted;
     /** readable with the session below only, and asked for by no other test, so DSpace's answers are not reused */
     UUID privateToIip;
+    UUID librarian;
+    UUID other;
 
     @BeforeAll
     void setUp(@TempDir Path tmp) throws Exception {
@@ -46,13 +47,16 @@ class DspaceEndToEndTest {
         DspaceFixture.Page open = db.page(original, 0, store, W, H, DspaceFixture.ANONYMOUS);
         page = open.uuid();
         file = open.file();
+        librarian = db.eperson("librarian@example.org", "salt-of-the-librarians-session-0", DspaceFixture.LIBRARIANS);
+        other = db.eperson("other@example.org", "salt-of-another-readers-session-");
+        rest.sessions.put(librarian, "salt-of-the-librarians-session-0");
+        rest.sessions.put(other, "salt-of-another-readers-session-");
         restricted = db.page(original, 1, store, 300, 200, DspaceFixture.LIBRARIANS).uuid();
-        rest.contents.put(restricted, new FakeDspaceRest.Content(new byte[] {0}, "r", "librarian-jwt"));
+        rest.contents.put(restricted, new FakeDspaceRest.Content(new byte[] {0}, "r", java.util.Set.of(librarian)));
         privateToIip = db.page(original, 2, store, 300, 200, DspaceFixture.LIBRARIANS).uuid();
-        rest.contents.put(privateToIip, new FakeDspaceRest.Content(new byte[] {0}, "p", "iip-session"));
-        resolver = DspaceResolver.create(new DspaceSettings(db.jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5),
-                Map.of(0, store), rest.serverUrl(), tmp.resolve("cache"), 1L << 20, true, "Anonymous",
-                Duration.ofSeconds(60), 1000, Duration.ofSeconds(60)));
+        rest.contents.put(privateToIip, new FakeDspaceRest.Content(new byte[] {0}, "p", java.util.Set.of(librarian)));
+        resolver = DspaceResolver.create(db.settings(Map.of(0, store), rest.serverUrl(), tmp.resolve("cache"), 1L << 20,
+                DspaceSettings.Auth.FORWARD));
         http = new Http(Settings.defaults(), resolver);
     }
 
@@ -105,43 +109,59 @@ class DspaceEndToEndTest {
         assertEquals(400, http.get("/iiif/2/not-a-dspace-id/info.json").statusCode());
         assertEquals(400, http.get("/iiif/2/handle%2F1'%20OR%20'1'='1/info.json").statusCode());
         assertEquals(401, http.get("/iiif/2/" + restricted + "/info.json").statusCode());
-        assertEquals(403, http.get("/iiif/2/" + restricted + "/info.json",
-                "Authorization", "Bearer someone-else").statusCode());
+        assertEquals(403, http.get("/iiif/2/" + restricted + "/info.json", "Authorization", "Bearer "
+                + rest.login(other, FakeDspaceRest.UI, 1800), "Origin", FakeDspaceRest.UI).statusCode());
+        assertEquals(401, http.get("/iiif/2/" + restricted + "/info.json", "Authorization", "Bearer not-a-token")
+                .statusCode());
     }
 
     @Test
     void theCallersCredentialsReachDspace() {
         HttpResponse<byte[]> r = http.get("/iiif/2/" + restricted + "/0,0,100,100/100,/0/default.jpg",
-                "Authorization", "Bearer librarian-jwt");
+                "Authorization", "Bearer " + rest.login(librarian, FakeDspaceRest.UI, 1800),
+                "Origin", FakeDspaceRest.UI);
         assertEquals(200, r.statusCode(), text(r));
         assertTrue(Http.header(r, "Cache-Control").startsWith("private"), Http.header(r, "Cache-Control"));
     }
 
     @Test
+    void theShortLivedTokenOfADspaceDownloadLinkWorksOnIiifUrls() {
+        String token = rest.shortLived(librarian, FakeDspaceRest.UI, 120);
+        HttpResponse<byte[]> r = http.get("/iiif/2/" + restricted + "/info.json?authentication-token=" + token,
+                "Referer", FakeDspaceRest.UI + "/items/x");
+        assertEquals(200, r.statusCode(), text(r));
+        assertTrue(text(r).contains("\"width\""), text(r));
+    }
+
+    @Test
     void iipZoomifyAndDeepZoomCarryTheCallersCredentialsToDspace() {
-        String cookie = "dsAuthorization=iip-session";
-        String bearer = "Bearer iip-session";
-        HttpResponse<byte[]> tile = http.get("/iip?FIF=" + privateToIip + "&JTL=0,0", "Cookie", cookie);
+        String cookie = "JSESSIONID=ui-session; Authorization-cookie=" + rest.login(librarian, FakeDspaceRest.UI, 1800);
+        String bearer = "Bearer " + rest.login(librarian, FakeDspaceRest.UI, 1800);
+        String origin = FakeDspaceRest.UI;
+        HttpResponse<byte[]> tile = http.get("/iip?FIF=" + privateToIip + "&JTL=0,0", "Cookie", cookie,
+                "Referer", origin + "/items/x");
         assertEquals(200, tile.statusCode(), text(tile));
         assertEquals(150, Fixtures.decode(tile.body()).getWidth(), "IIP's smallest level of 300 x 200");
-        assertTrue(rest.credentials.contains(privateToIip + " null " + cookie), rest.credentials.toString());
         assertTrue(Http.header(tile, "Cache-Control").startsWith("private"), Http.header(tile, "Cache-Control"));
 
         HttpResponse<byte[]> zoomify = http.get("/zoomify/" + privateToIip + "/ImageProperties.xml",
-                "Authorization", bearer);
+                "Authorization", bearer, "Origin", origin);
         assertEquals(200, zoomify.statusCode(), text(zoomify));
-        assertTrue(rest.credentials.contains(privateToIip + " " + bearer + " null"), rest.credentials.toString());
         assertTrue(Http.header(zoomify, "Cache-Control").startsWith("private"));
-        assertEquals(200, http.get("/deepzoom/" + privateToIip + ".dzi", "Authorization", bearer).statusCode());
-        assertEquals(200, http.get("/deepzoom/" + privateToIip + "_files/8/0_0.jpg", "Cookie", cookie).statusCode());
+        assertEquals(200, http.get("/deepzoom/" + privateToIip + ".dzi", "Authorization", bearer, "Origin", origin)
+                .statusCode());
+        assertEquals(200, http.get("/deepzoom/" + privateToIip + "_files/8/0_0.jpg?authentication-token="
+                + rest.shortLived(librarian, origin, 120), "Referer", origin + "/").statusCode());
+        assertTrue(rest.credentials.stream().filter(c -> c.startsWith(privateToIip.toString()))
+                .allMatch(c -> c.endsWith(" null")), "no browser cookie reaches DSpace: " + rest.credentials);
 
         HttpResponse<byte[]> anonymous = http.get("/iip?FIF=" + privateToIip + "&JTL=0,0");
         assertEquals(401, anonymous.statusCode());
         assertEquals("Bearer", Http.header(anonymous, "WWW-Authenticate"));
         assertEquals(401, http.get("/zoomify/" + privateToIip + "/ImageProperties.xml").statusCode());
         assertEquals(401, http.get("/deepzoom/" + privateToIip + ".dzi").statusCode());
-        assertEquals(403, http.get("/iip?FIF=" + privateToIip + "&obj=Max-size", "Authorization", "Bearer other")
-                .statusCode());
+        assertEquals(403, http.get("/iip?FIF=" + privateToIip + "&obj=Max-size", "Authorization", "Bearer "
+                + rest.login(other, origin, 1800), "Origin", origin).statusCode());
     }
 
     @Test

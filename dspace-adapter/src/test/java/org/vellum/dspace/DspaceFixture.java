@@ -38,8 +38,15 @@ import org.vellum.testing.Fixtures;
 public final class DspaceFixture implements AutoCloseable {
     public static final UUID ANONYMOUS = UUID.fromString("00000000-0000-4000-8000-000000000001");
     public static final UUID LIBRARIANS = UUID.fromString("00000000-0000-4000-8000-000000000002");
+    public static final UUID ADMINISTRATOR = UUID.fromString("00000000-0000-4000-8000-000000000003");
     private static final int DC_TITLE = 64;
     private static final int JP2_FORMAT = 20;
+    /** DSpace's "Unknown" format, what a .jpx or .j2k upload gets from the default registry */
+    static final int UNKNOWN_FORMAT = 1;
+    static final int READ = 0;
+    static final int ADMIN = 11;
+    /** Constants.WITHDRAWN_READ: what withdrawing an item turns its READ policies into */
+    static final int WITHDRAWN_READ = 12;
 
     final EmbeddedPostgres postgres;
     final DataSource ds;
@@ -48,16 +55,24 @@ public final class DspaceFixture implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger(1000);
 
     public DspaceFixture() throws Exception {
+        this(DspaceMigrations.LATEST);
+    }
+
+    /** DSpace's schema by the chain of migrations unpacked into test-classes/{chain}. */
+    DspaceFixture(String chain) throws Exception {
         postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
         ds = postgres.getPostgresDatabase();
-        migrations = DspaceMigrations.apply(ds);
+        migrations = DspaceMigrations.apply(ds, chain);
         try (InputStream in = DspaceFixture.class.getResourceAsStream("/dspace-registries.sql")) {
             exec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         object(ANONYMOUS);
         object(LIBRARIANS);
+        object(ADMINISTRATOR);
         update("INSERT INTO epersongroup (uuid, eperson_group_id, permanent, name) VALUES (?, 0, true, 'Anonymous')",
                 ANONYMOUS);
+        update("INSERT INTO epersongroup (uuid, eperson_group_id, permanent, name) VALUES (?, 1, true, "
+                + "'Administrator')", ADMINISTRATOR);
         update("INSERT INTO epersongroup (uuid, eperson_group_id, permanent, name) VALUES (?, 5, false, 'Librarians')",
                 LIBRARIANS);
     }
@@ -68,8 +83,16 @@ public final class DspaceFixture implements AutoCloseable {
     }
 
     DspaceSettings settings(Map<Integer, Path> stores, String restUrl, Path cacheDir, boolean forward) {
+        return settings(stores, restUrl, cacheDir, 64L << 20,
+                forward ? DspaceSettings.Auth.FORWARD : DspaceSettings.Auth.ANONYMOUS);
+    }
+
+    /** Settings for this database: DSpace 8, this machine's time zone, no JWT secrets, no allowed roots. */
+    DspaceSettings settings(Map<Integer, Path> stores, String restUrl, Path cacheDir, long cacheBytes,
+            DspaceSettings.Auth auth) {
         return new DspaceSettings(jdbcUrl(), "postgres", "", 2, Duration.ofSeconds(5), stores, restUrl, cacheDir,
-                64L << 20, forward, "Anonymous", Duration.ofSeconds(60), 1000, Duration.ofSeconds(60));
+                cacheBytes, auth, "Anonymous", Duration.ofSeconds(60), 1000, Duration.ofSeconds(60), 8,
+                java.time.ZoneId.systemDefault(), List.of(), "", "", true);
     }
 
     public void exec(String sql) throws SQLException {
@@ -122,6 +145,18 @@ public final class DspaceFixture implements AutoCloseable {
         return bundle;
     }
 
+    /** Puts the item in the collection (item.owning_collection). */
+    void setOwningCollection(UUID item, UUID collection) throws SQLException {
+        update("UPDATE item SET owning_collection = ? WHERE uuid = ?", collection, item);
+    }
+
+    /** A collection (no handle, no metadata: only what access needs). */
+    UUID collection() throws SQLException {
+        UUID c = object(UUID.randomUUID());
+        update("INSERT INTO collection (collection_id, uuid) VALUES (?, ?)", ids.incrementAndGet(), c);
+        return c;
+    }
+
     /** A bitstream row at {@code order} in the bundle, stored in {@code store} under {@code internalId}. */
     public UUID bitstream(UUID bundle, int order, String internalId, int store, int format, boolean deleted)
             throws SQLException {
@@ -155,9 +190,61 @@ public final class DspaceFixture implements AutoCloseable {
 
     /** A READ policy from {@code start} (null: always) to {@code end} (null: for ever). */
     public void policy(UUID object, UUID group, LocalDate start, LocalDate end) throws SQLException {
+        policy(object, READ, "TYPE_CUSTOM", group, null, start, end);
+    }
+
+    /** A policy for the action, of the rptype, for a group or an e-person, from {@code start} to {@code end}. */
+    void policy(UUID object, int action, String rptype, UUID group, UUID eperson, LocalDate start, LocalDate end)
+            throws SQLException {
         update("INSERT INTO resourcepolicy (policy_id, action_id, start_date, end_date, rptype, epersongroup_id,"
-                        + " dspace_object) VALUES (?, 0, ?, ?, 'TYPE_CUSTOM', ?, ?)", ids.incrementAndGet(),
-                start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end), group, object);
+                        + " eperson_id, dspace_object) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ids.incrementAndGet(), action,
+                start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end), rptype, group,
+                eperson, object);
+    }
+
+    /**
+     * Withdraws the item as DSpace's ItemServiceImpl.withdraw does: withdrawn, out of the archive, and the READ
+     * policies of the item, its bundles and their bitstreams switched to WITHDRAWN_READ.
+     */
+    void withdraw(UUID item) throws SQLException {
+        update("UPDATE item SET withdrawn = true, in_archive = false WHERE uuid = ?", item);
+        update("UPDATE resourcepolicy SET action_id = ? WHERE action_id = ? AND (dspace_object = ? "
+                + "OR dspace_object IN (SELECT bundle_id FROM item2bundle WHERE item_id = ?) "
+                + "OR dspace_object IN (SELECT b2b.bitstream_id FROM bundle2bitstream b2b JOIN item2bundle i2b "
+                + "ON i2b.bundle_id = b2b.bundle_id WHERE i2b.item_id = ?))", WITHDRAWN_READ, READ, item, item, item);
+    }
+
+    /** An item still in its submitter's workspace: not archived, with a workspaceitem row. */
+    UUID workspaceItem(String handle) throws SQLException {
+        UUID item = object(UUID.randomUUID());
+        update("INSERT INTO item (item_id, in_archive, withdrawn, discoverable, uuid) VALUES (?, false, false, true, ?)",
+                ids.incrementAndGet(), item);
+        update("INSERT INTO handle (handle_id, handle, resource_type_id, resource_id) VALUES (?, ?, 2, ?)",
+                ids.incrementAndGet(), handle, item);
+        update("INSERT INTO workspaceitem (workspace_item_id, item_id) VALUES (?, ?)", ids.incrementAndGet(), item);
+        return item;
+    }
+
+    /** An e-person with a session (DSpace sets the salt at login), member of the groups. */
+    UUID eperson(String email, String sessionSalt, UUID... groups) throws SQLException {
+        UUID e = object(UUID.randomUUID());
+        update("INSERT INTO eperson (uuid, email, can_log_in, session_salt) VALUES (?, ?, true, ?)", e, email,
+                sessionSalt);
+        for (UUID g : groups) {
+            update("INSERT INTO epersongroup2eperson (eperson_group_id, eperson_id) VALUES (?, ?)", g, e);
+        }
+        return e;
+    }
+
+    /** A group, and its place in group2groupcache under the parents (DSpace rebuilds the cache that way). */
+    UUID group(String name, UUID... parents) throws SQLException {
+        UUID g = object(UUID.randomUUID());
+        update("INSERT INTO epersongroup (uuid, permanent, name) VALUES (?, false, ?)", g, name);
+        for (UUID p : parents) {
+            update("INSERT INTO group2group (parent_id, child_id) VALUES (?, ?)", p, g);
+            update("INSERT INTO group2groupcache (parent_id, child_id) VALUES (?, ?)", p, g);
+        }
+        return g;
     }
 
     /** The HTTP status a resolver's answer for {@code id} becomes: 200 found, 404 not found, else its own. */

@@ -39,7 +39,9 @@ import javax.sql.DataSource;
  * metadata). Migrations are not recorded anywhere (no flyway_schema_history): the database is a test's, made once.
  */
 final class DspaceMigrations {
-    private static final String ROOT = "/dspace-migrations/org/dspace/storage/rdbms/";
+    /** The chain of the build's dspace.version; others lie beside it (dspace-migrations-7.6). */
+    static final String LATEST = "dspace-migrations";
+    private static final String UNDER = "/org/dspace/storage/rdbms/";
 
     private record Step(List<Integer> version, String name, Action action) {
     }
@@ -51,9 +53,14 @@ final class DspaceMigrations {
     private DspaceMigrations() {
     }
 
-    /** Applies the whole chain; returns the names of the steps run, in order. */
+    /** Applies the whole chain of the build's DSpace version; returns the names of the steps run, in order. */
     static List<String> apply(DataSource ds) throws SQLException, IOException {
-        Path root = root();
+        return apply(ds, LATEST);
+    }
+
+    /** Applies the whole chain unpacked into test-classes/{chain}; returns the names of the steps run, in order. */
+    static List<String> apply(DataSource ds, String chain) throws SQLException, IOException {
+        Path root = root("/" + chain + UNDER);
         List<Step> steps = new ArrayList<>();
         try (Stream<Path> files = Files.list(root.resolve("sqlmigration/postgres"))) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -144,10 +151,10 @@ final class DspaceMigrations {
     }
 
     /** The unpacked migrations: a folder in this module's build, or inside the test-jar when used from elsewhere. */
-    private static Path root() throws IOException {
-        URL url = DspaceMigrations.class.getResource(ROOT);
+    private static Path root(String where) throws IOException {
+        URL url = DspaceMigrations.class.getResource(where);
         if (url == null) {
-            throw new IllegalStateException("DSpace's migrations are not on the class path (" + ROOT + "): build with "
+            throw new IllegalStateException("DSpace's migrations are not on the class path (" + where + "): build with "
                     + "Maven, which unpacks them from org.dspace:dspace-api");
         }
         try {

@@ -1,6 +1,7 @@
 package org.vellum.dspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,16 @@ class DspaceResolverTest {
     UUID notJp2;
     UUID missingFile;
     UUID unmappedStore;
+    UUID endsToday;
+    UUID endsTomorrow;
+    UUID endedYesterday;
+    UUID registered;
+    String registeredPath;
+    UUID registeredOutside;
+    UUID registeredEscape;
+    Path outside;
+    UUID j2kUnknown;
+    UUID jp2AfterJ2k;
 
     @BeforeAll
     void setUp(@TempDir Path tmp) throws Exception {
@@ -73,8 +84,42 @@ class DspaceResolverTest {
         librariansOnly = db.jp2(original, 10, write(store0, 80, 60), 0);
         db.policy(librariansOnly, DspaceFixture.LIBRARIANS, null, null);
 
-        withdrawn = pub(db.jp2(db.bundle(db.item("123456789/2", true, true, true), "ORIGINAL"), 0,
-                write(store0, 60, 40), 0));
+        UUID withdrawnItem = db.item("123456789/2", false, true, true);
+        withdrawn = pub(db.jp2(db.bundle(withdrawnItem, "ORIGINAL"), 0, write(store0, 60, 40), 0));
+        db.withdraw(withdrawnItem);
+
+        endsToday = db.jp2(original, 11, write(store0, 40, 40), 0);
+        db.policy(endsToday, DspaceFixture.ANONYMOUS, null, LocalDate.now());
+        endsTomorrow = db.jp2(original, 12, write(store0, 40, 40), 0);
+        db.policy(endsTomorrow, DspaceFixture.ANONYMOUS, null, LocalDate.now().plusDays(1));
+        endedYesterday = db.jp2(original, 13, write(store0, 40, 40), 0);
+        db.policy(endedYesterday, DspaceFixture.ANONYMOUS, null, LocalDate.now().minusDays(1));
+
+        // registered bitstreams (ItemImport -r, BitstreamStorageServiceImpl.register): "-R" + a path in the store
+        registeredPath = "registered/scans/page-1.jp2";
+        Path made = DspaceFixture.writeJp2(tmp.resolve("made"), DspaceFixture.internalId(), 90, 60);
+        Files.createDirectories(store0.resolve("registered/scans"));
+        Files.copy(made, store0.resolve(registeredPath));
+        registered = pub(db.jp2(original, 14, "-R" + registeredPath, 0));
+        outside = Files.createDirectories(tmp.resolve("digitised"));
+        Files.copy(made, outside.resolve("page-2.jp2"));
+        registeredOutside = pub(db.jp2(original, 15, "-R../digitised/page-2.jp2", 0));
+        Files.writeString(tmp.resolve("secret.jp2"), "not for anyone");
+        registeredEscape = pub(db.jp2(original, 16, "-R../secret.jp2", 0));
+
+        // a .j2k upload: DSpace's registry files it as "Unknown"; its first bytes say JPEG 2000
+        UUID j2kItem = db.item("123456789/5", false, true, true);
+        UUID j2kBundle = db.bundle(j2kItem, "ORIGINAL");
+        pub(db.bitstream(j2kBundle, 0, text(store0, "%PDF-1.4 an unknown document"), 0,
+                DspaceFixture.UNKNOWN_FORMAT, false));
+        String j2kId = DspaceFixture.internalId();
+        Path j2kFile = DspaceFixture.layout(store0, j2kId);
+        Files.createDirectories(j2kFile.getParent());
+        Path j2kTmp = Files.createTempDirectory(tmp, "j2k");
+        Files.move(org.vellum.testing.Fixtures.write(j2kTmp, "scan.j2k", org.vellum.testing.Fixtures.colourGrid(70, 50),
+                new org.vellum.codec.openjpeg.Jp2EncodeOptions(3, 1, 0, true, false)), j2kFile);
+        j2kUnknown = pub(db.bitstream(j2kBundle, 1, j2kId, 0, DspaceFixture.UNKNOWN_FORMAT, false));
+        jp2AfterJ2k = pub(db.jp2(j2kBundle, 2, write(store0, 50, 50), 0));
         privateItem = pub(db.jp2(db.bundle(db.item("123456789/3", false, false, true), "ORIGINAL"), 0,
                 write(store0, 60, 40), 0));
         restrictedItem = pub(db.jp2(db.bundle(db.item("123456789/4", false, true, false), "ORIGINAL"), 0,
@@ -157,14 +202,16 @@ class DspaceResolverTest {
     }
 
     @Test
-    void withdrawnItemsAreNotFound() {
-        assertEquals(404, status(withdrawn.toString()));
-        assertEquals(404, status("handle/123456789/2"));
+    void aWithdrawnItemsBitstreamsAreForbiddenAsDspaceSwitchesTheirReadPoliciesToWithdrawnRead() {
+        assertEquals(403, status(withdrawn.toString()));
+        assertEquals(403, status("handle/123456789/2"));
     }
 
     @Test
-    void nonDiscoverableItemsAreNotFound() {
-        assertEquals(404, status(privateItem.toString()));
+    void aNonDiscoverableItemsPublicBitstreamIsServedAsDspacesDownloadServesIt() throws Exception {
+        assertEquals(200, status(privateItem.toString()));
+        assertFalse(resolver.resolve(privateItem.toString()).personal());
+        assertEquals(200, status("handle/123456789/3"));
     }
 
     @Test
@@ -194,8 +241,108 @@ class DspaceResolverTest {
     }
 
     @Test
-    void aPublicBitstreamOfAnItemAnonymousMayNotReadIsForbidden() {
-        assertEquals(403, status(restrictedItem.toString()));
+    void onlyTheBitstreamsReadPolicyCountsNotTheItems() {
+        assertEquals(200, status(restrictedItem.toString()));
+    }
+
+    @Test
+    void onDspace7And8APolicysEndDateIsItsFirstDayOutOfForce() {
+        assertEquals(403, status(endsToday.toString()));
+        assertEquals(200, status(endsTomorrow.toString()));
+        assertEquals(403, status(endedYesterday.toString()));
+    }
+
+    @Test
+    void onDspace9APolicysEndDateIsItsLastDayInForce() throws Exception {
+        try (DspaceResolver nine = DspaceResolver.create(resolver9())) {
+            assertEquals(200, DspaceFixture.status(nine, endsToday.toString(), null));
+            assertEquals(200, DspaceFixture.status(nine, endsTomorrow.toString(), null));
+            assertEquals(403, DspaceFixture.status(nine, endedYesterday.toString(), null));
+        }
+    }
+
+    private DspaceSettings resolver9() {
+        return db.settings(Map.of(0, store0, 2, store2), "", tmp.resolve("cache"), false)
+                .withVersion(9, java.time.ZoneId.systemDefault());
+    }
+
+    @Test
+    void policyDatesAreDaysInDspacesTimeZone() throws Exception {
+        UUID bs = db.jp2(db.bundle(db.item("123456789/60", false, true, true), "ORIGINAL"), 0,
+                write(store0, 40, 40), 0);
+        db.policy(bs, DspaceFixture.ANONYMOUS, null, LocalDate.of(2026, 3, 11));
+        // 23:30 on 10 March in London is already 11 March in Tokyo: the end date's day there, out of force on 8
+        java.time.Instant moment = java.time.Instant.parse("2026-03-10T23:30:00Z");
+        for (String zone : new String[] {"Europe/London", "Asia/Tokyo"}) {
+            java.time.ZoneId z = java.time.ZoneId.of(zone);
+            DspaceSettings s = db.settings(Map.of(0, store0), "", tmp.resolve("cache"), false).withVersion(8, z);
+            try (DspaceResolver r = new DspaceResolver(s, DspaceDatabase.connect(s), System::nanoTime,
+                    java.time.Clock.fixed(moment, z))) {
+                assertEquals(zone.equals("Europe/London") ? 200 : 403, DspaceFixture.status(r, bs.toString(), null),
+                        zone);
+            }
+        }
+    }
+
+    @Test
+    void theVersionIsReadFromDspacesFlywayHistoryWhenNotSet() throws Exception {
+        DspaceSettings auto = db.settings(Map.of(0, store0), "", tmp.resolve("cache"), false)
+                .withVersion(0, java.time.ZoneId.systemDefault());
+        try (DspaceResolver r = DspaceResolver.create(auto)) {
+            assertEquals(403, DspaceFixture.status(r, endsToday.toString(), null), "no history: the stricter rule");
+        }
+        db.exec("CREATE TABLE schema_version (installed_rank int, version varchar(50), success boolean)");
+        try {
+            db.exec("INSERT INTO schema_version VALUES (1, '1.1', true), (2, '8.0.2024.02.14', true)");
+            try (DspaceResolver r = DspaceResolver.create(auto)) {
+                assertEquals(403, DspaceFixture.status(r, endsToday.toString(), null), "8.0's migrations: DSpace 8");
+            }
+            db.exec("INSERT INTO schema_version VALUES (3, '9.0.2025.03.01', true), (4, '10.0.2026.01.01', false)");
+            try (DspaceResolver r = DspaceResolver.create(auto)) {
+                assertEquals(200, DspaceFixture.status(r, endsToday.toString(), null), "9.0's migrations: DSpace 9");
+            }
+        } finally {
+            db.exec("DROP TABLE schema_version");
+        }
+    }
+
+    @Test
+    void aRegisteredBitstreamIsItsPathInTheStore() throws Exception {
+        assertEquals(store0.resolve(registeredPath).toRealPath(), resolver.resolve(registered.toString()).path());
+    }
+
+    @Test
+    void aRegisteredBitstreamOutsideTheStoreIsServedOnlyUnderAnAllowedRoot() throws Exception {
+        assertEquals(404, status(registeredOutside.toString()));
+        DspaceSettings s = db.settings(Map.of(0, store0), "", tmp.resolve("cache"), false)
+                .withAllowedRoots(java.util.List.of(outside));
+        try (DspaceResolver r = DspaceResolver.create(s)) {
+            assertEquals(outside.resolve("page-2.jp2").toRealPath(), r.resolve(registeredOutside.toString()).path());
+            assertEquals(404, DspaceFixture.status(r, registeredEscape.toString(), null), "outside every root");
+        }
+    }
+
+    @Test
+    void registeredPathsNeverLeaveTheStoreAndTheAllowedRoots() throws Exception {
+        Path base = store0.toRealPath();
+        java.util.List<Path> roots = java.util.List.of(outside.toRealPath());
+        assertEquals(null, DspaceResolver.assetstorePath(base, "-R../secret.jp2", roots));
+        assertEquals(null, DspaceResolver.assetstorePath(base, "-R../digitised/../secret.jp2", roots));
+        assertEquals(null, DspaceResolver.assetstorePath(base, "-R..", roots));
+        assertEquals(null, DspaceResolver.assetstorePath(base, "-R", roots));
+        assertEquals(base.resolve("a/b.jp2"), DspaceResolver.assetstorePath(base, "-R/a/b.jp2", roots),
+                "an absolute path is taken under the store, as DSpace's string concatenation does");
+        Path link = base.resolve("registered/link.jp2");
+        Files.createSymbolicLink(link, tmp.resolve("secret.jp2"));
+        assertEquals(null, DspaceResolver.assetstorePath(base, "-Rregistered/link.jp2", roots),
+                "a symbolic link out of the store and the roots");
+    }
+
+    @Test
+    void aJ2kUploadOfDspacesUnknownFormatCountsByItsSignature() throws Exception {
+        assertEquals(resolver.resolve(j2kUnknown.toString()).path(), resolver.resolve("handle/123456789/5").path());
+        assertEquals(resolver.resolve(jp2AfterJ2k.toString()).path(), resolver.resolve("handle/123456789/5/2").path());
+        assertEquals(404, status("handle/123456789/5/3"), "the unknown document is no JPEG 2000");
     }
 
     @Test
@@ -270,8 +417,10 @@ class DspaceResolverTest {
     @Test
     void anUnreachableDatabaseIsServiceUnavailableNotAnError() throws Exception {
         DspaceSettings down = new DspaceSettings("jdbc:postgresql://127.0.0.1:1/dspace", "x", "", 1,
-                java.time.Duration.ofSeconds(1), Map.of(0, store0), "", tmp.resolve("c2"), 1 << 20, false, "Anonymous",
-                java.time.Duration.ofSeconds(60), 100, java.time.Duration.ofSeconds(60));
+                java.time.Duration.ofSeconds(1), Map.of(0, store0), "", tmp.resolve("c2"), 1 << 20,
+                DspaceSettings.Auth.ANONYMOUS, "Anonymous", java.time.Duration.ofSeconds(60), 100,
+                java.time.Duration.ofSeconds(60), 0, java.time.ZoneId.systemDefault(), java.util.List.of(), "", "",
+                true);
         try (DspaceResolver r = DspaceResolver.create(down)) {
             ResolverException e = assertThrows(ResolverException.class, () -> r.resolve(publicPage1.toString()));
             assertEquals(503, e.status());

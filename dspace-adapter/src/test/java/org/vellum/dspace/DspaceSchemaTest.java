@@ -62,7 +62,21 @@ class DspaceSchemaTest {
             Map.entry("epersongroup.uuid", "uuid"),
             Map.entry("epersongroup.name", "character varying"),
             Map.entry("group2groupcache.parent_id", "uuid"),
-            Map.entry("group2groupcache.child_id", "uuid")));
+            Map.entry("group2groupcache.child_id", "uuid"),
+            Map.entry("resourcepolicy.eperson_id", "uuid"),
+            Map.entry("resourcepolicy.rptype", "character varying"),
+            Map.entry("epersongroup2eperson.eperson_group_id", "uuid"),
+            Map.entry("epersongroup2eperson.eperson_id", "uuid"),
+            Map.entry("eperson.uuid", "uuid"),
+            Map.entry("eperson.session_salt", "character varying"),
+            Map.entry("workspaceitem.item_id", "uuid"),
+            Map.entry("cwf_workflowitem.item_id", "uuid"),
+            Map.entry("item.owning_collection", "uuid"),
+            Map.entry("community2collection.collection_id", "uuid"),
+            Map.entry("community2collection.community_id", "uuid"),
+            Map.entry("community2community.parent_comm_id", "uuid"),
+            Map.entry("community2community.child_comm_id", "uuid"),
+            Map.entry("bitstreamformatregistry.short_description", "character varying")));
 
     DspaceFixture db;
 
@@ -86,6 +100,11 @@ class DspaceSchemaTest {
 
     @Test
     void everyColumnTheAdapterReadsHasTheTypeItExpects() throws Exception {
+        assertEquals(List.of(), wrongColumns(db));
+    }
+
+    /** The columns the adapter reads that this DSpace schema lacks or types otherwise, with what it has. */
+    static List<String> wrongColumns(DspaceFixture db) throws java.sql.SQLException {
         Map<String, String> actual = new TreeMap<>();
         try (Connection c = db.ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT table_name, column_name, data_type FROM information_schema.columns "
@@ -98,6 +117,6 @@ class DspaceSchemaTest {
                 wrong.add(e.getKey() + ": expected " + e.getValue() + ", DSpace has " + actual.get(e.getKey()));
             }
         }
-        assertEquals(List.of(), wrong);
+        return wrong;
     }
 }
