@@ -1,9 +1,9 @@
 package org.vellum.codec.turbojpeg;
 
-import java.io.File;
-
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+
+import org.vellum.codec.OptionalLibrary.Loaded;
 
 /**
  * Loads libturbojpeg (the TurboJPEG 2 API, Debian's {@code libturbojpeg0}) on first use, or records why it cannot.
@@ -20,37 +20,30 @@ public final class TurboJpeg {
     private TurboJpeg() {
     }
 
-    /** The library, or why it could not be loaded: exactly one of {@code lib} and {@code failure} is set. */
-    record Loaded(TurboJpegLibrary lib, String file, String failure) {
-    }
-
     private static final class Holder {
-        static final Loaded LOADED = load(LIBRARY);
+        static final Loaded<TurboJpegLibrary> LOADED = load(LIBRARY);
     }
 
     /** Loads the named library; a missing or too old one (no TurboJPEG 2 API) is reported, not thrown. */
-    static Loaded load(String name) {
+    static Loaded<TurboJpegLibrary> load(String name) {
         try {
             NativeLibrary nl = NativeLibrary.getInstance(name);
             // tjGetErrorStr2 arrived with TurboJPEG 2.0; an older library fails here rather than mid-request.
             nl.getFunction("tjGetErrorStr2");
-            File f = nl.getFile();
-            return new Loaded(Native.load(name, TurboJpegLibrary.class), f == null ? nl.getName() : f.getPath(), null);
+            return Loaded.of(Native.load(name, TurboJpegLibrary.class), nl);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            return new Loaded(null, null, String.valueOf(e.getMessage()));
+            return Loaded.failed(String.valueOf(e.getMessage()));
         }
     }
 
     /** Whether compressors can be made: the library loaded and it is not switched off by {@value #ENABLED_PROPERTY}. */
     public static boolean available() {
-        return !disabled() && Holder.LOADED.lib() != null;
+        return Holder.LOADED.available(ENABLED_PROPERTY);
     }
 
     /** What {@link #available()} rests on, for a log line: the library's file, or why it is not used. */
     public static String describe() {
-        if (disabled()) return "switched off by -D" + ENABLED_PROPERTY + "=false";
-        Loaded l = Holder.LOADED;
-        return l.lib() != null ? l.file() : "not loaded: " + l.failure();
+        return Holder.LOADED.describe(ENABLED_PROPERTY, "libturbojpeg");
     }
 
     /** A compressor with its own native handle; close it (try-with-resources). */
@@ -59,7 +52,4 @@ public final class TurboJpeg {
         return new JpegCompressor(Holder.LOADED.lib());
     }
 
-    private static boolean disabled() {
-        return "false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true").trim());
-    }
 }

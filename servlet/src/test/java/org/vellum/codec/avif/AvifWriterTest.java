@@ -54,7 +54,7 @@ class AvifWriterTest {
 
     @Test
     void aMissingLibraryIsReportedNotThrown() {
-        Avif.Loaded l = Avif.load("vellum-no-such-avif");
+        var l = Avif.load("vellum-no-such-avif");
         assertNull(l.lib());
         assertNotNull(l.failure());
     }

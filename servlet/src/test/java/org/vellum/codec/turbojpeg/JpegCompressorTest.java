@@ -191,7 +191,7 @@ class JpegCompressorTest {
 
     @Test
     void aMissingLibraryIsReportedNotThrown() {
-        TurboJpeg.Loaded l = TurboJpeg.load("vellum-no-such-turbojpeg");
+        var l = TurboJpeg.load("vellum-no-such-turbojpeg");
         assertNull(l.lib());
         assertNotNull(l.failure());
     }

@@ -54,7 +54,7 @@ class WebPEncoderTest {
 
     @Test
     void aMissingLibraryIsReportedNotThrown() {
-        WebP.Loaded l = WebP.load("vellum-no-such-webp", WebP.MUX_LIBRARY);
+        var l = WebP.load("vellum-no-such-webp", WebP.MUX_LIBRARY);
         assertNull(l.lib());
         assertNotNull(l.failure());
         assertNull(WebP.load(WebP.LIBRARY, "vellum-no-such-webpmux").lib(), "no mux library, no WebP");
