@@ -27,7 +27,7 @@
 -- (sessions started, over all threads).
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "cycle.lua")
 
-local prefix, images, levels, cumulative, tw, th, ww, wh, zooms, pans, seed, repeat
+local prefix, images, levels, cumulative, tw, th, ww, wh, zooms, pans, seed, repeat_after
 local queue, next_in_queue = {}, 1
 sessions = 0
 
@@ -38,7 +38,7 @@ function init(args)
   local n = tonumber(args[7])
   seed = tonumber(args[8]) + (tid or 0)
   math.randomseed(seed)
-  repeat = tonumber(args[15] or "0")
+  repeat_after = tonumber(args[15] or "0")
   max = tonumber(args[9])
   local s = tonumber(args[10])
   ww, wh = tonumber(args[11]), tonumber(args[12])
@@ -77,7 +77,7 @@ end
 
 local function new_session()
   queue, next_in_queue = {}, 1
-  if repeat > 0 and sessions > 0 and sessions % repeat == 0 then math.randomseed(seed) end
+  if repeat_after > 0 and sessions > 0 and sessions % repeat_after == 0 then math.randomseed(seed) end
   sessions = sessions + 1
   local image = string.format(prefix, zipf())
   local seen = {}
