@@ -21,9 +21,4 @@ public record Caller(String method, Function<String, String> headers, String bas
     public String header(String name) {
         return headers.apply(name);
     }
-
-    /** The request carries credentials (Authorization or a cookie) a resolver may act on. */
-    public boolean hasCredentials() {
-        return header("Authorization") != null || header("Cookie") != null;
-    }
 }

@@ -254,10 +254,6 @@ public final class ImageEngine {
                 icc);
     }
 
-    public byte[] encode(Pixels p, OutputFormat format, int quality) throws ImageException {
-        return encode(p, format, quality, null);
-    }
-
     /** Encodes, embedding {@code icc} (null: none) as {@link Encoders#encode(Pixels, OutputFormat, int, byte[])}. */
     public byte[] encode(Pixels p, OutputFormat format, int quality, byte[] icc) throws ImageException {
         requireEncoder(format);

@@ -62,11 +62,6 @@ public final class ImageService {
         return new Subject(image, info, Validators.etag(image, query.variant(), engine.settings()));
     }
 
-    /** True when the caller's copy of the subject's answer is current. */
-    public boolean notModified(Subject subject, Caller caller) {
-        return Validators.notModified(caller, subject.image(), subject.etag());
-    }
-
     /** A request for this subject's area at the configured JPEG quality, to be completed by the protocol. */
     public ImageRequest.Builder request(Subject subject, Rect region) {
         return ImageRequest.of(subject.image(), region).quality(engine.settings().jpegQuality());
