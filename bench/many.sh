@@ -231,6 +231,15 @@ written() {  # pid...: "write_bytes cancelled_write_bytes", summed
   done
   echo "$w $c"
 }
+cpu_ticks() {  # pid...: user + system CPU time of the processes so far, in clock ticks, summed
+  local p s=0 f
+  for p in "$@"; do
+    f=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+    read -r _ _ _ _ _ _ _ _ _ _ _ ut st _ <<<"$f"
+    s=$((s + ut + st))
+  done
+  echo "$s"
+}
 sample_rss() {  # file pid...: the largest sum of the pids' VmRSS (KB), written to file, every 0.5 s until stopped
   local file=$1 peak=0 now
   shift
@@ -270,11 +279,15 @@ resources=$run_dir/resources.txt
 : >"$results_many"; : >"$results_sessions"; : >"$resources"
 # run workload row server folder count: one measured run; appends its RESULT line and its resources line.
 run() {
-  local workload=$1 row=$2 server=$3 folder=$4 count=$5 out w0 c0 w1 c1 sampler died=no
+  local workload=$1 row=$2 server=$3 folder=$4 count=$5 out w0 c0 w1 c1 t0 t1 sampler died=no
   echo "  $workload $row, $server..." >&2
   prepare_page_cache "$folder" "$count"
   if [ "$server" = vellum ]; then start_vellum "$folder"; else start_reference "$folder"; fi
   read -r w0 c0 < <(written "${server_pids[@]}")
+  # CPU: the measured processes and, for iipsrv, nginx in front of them (stop_pids), each counted once
+  local cpu_pids
+  mapfile -t cpu_pids < <(printf '%s\n' "${server_pids[@]}" "${stop_pids[@]}" | sort -u)
+  t0=$(cpu_ticks "${cpu_pids[@]}")
   sample_rss "$run_dir/peak" "${server_pids[@]}" &
   sampler=$!
   pids+=("$sampler")
@@ -289,6 +302,7 @@ run() {
       "$REPEAT" 2>&1 || true)
   fi
   read -r w1 c1 < <(written "${server_pids[@]}")
+  t1=$(cpu_ticks "${cpu_pids[@]}")
   for p in "${server_pids[@]}"; do kill -0 "$p" 2>/dev/null || died=yes; done
   stop "$sampler"
   [ "$died" = yes ] && echo "warning: a $server process died during $workload $row" >&2
@@ -302,7 +316,10 @@ run() {
   else echo "$row $conns $server $result" >>"$results_sessions"; fi
   local peak
   peak=$(cat "$run_dir/peak" 2>/dev/null || echo 0)
-  echo "$workload $row $server $peak $((w1 - w0)) $((c1 - c0)) ${sessions:--} $died" >>"$resources"
+  local served
+  served=$(awk '{print $2}' <<<"$result")
+  echo "$workload $row $server $peak $((w1 - w0)) $((c1 - c0)) ${sessions:--} $died $((t1 - t0)) ${served:-0}" \
+    >>"$resources"
   rm -f "$run_dir/peak"
 }
 
@@ -355,10 +372,12 @@ if [ -s "$results_sessions" ]; then
 fi
 echo
 echo "Resources while loaded: peak RSS (iipsrv: sum of its FastCGI processes), bytes written to files (write_bytes,"
-echo "temporary files included) and the part of them cancelled, deleted before writeback (cancelled_write_bytes)."
-awk '{ printf "  %-8s %-10s %-6s peak RSS %6.0f MB, wrote %8.1f MB (cancelled %6.1f MB)%s%s\n", $1, $2, $3,
-         $4 / 1024, $5 / 1e6, $6 / 1e6, ($7 != "-" ? ", " $7 " sessions started" : ""),
-         ($8 == "yes" ? ", DIED during the run" : "") }' "$resources"
+echo "temporary files included) and the part of them cancelled, deleted before writeback (cancelled_write_bytes), and"
+echo "CPU time (user + system; iipsrv: its FastCGI processes and nginx) per request served: on a shared machine this"
+echo "varies less than tiles/s, and the ratio of the two servers' CPU per request bounds their ratio on a quiet one."
+awk -v hz="$(getconf CLK_TCK)" '{ printf "  %-8s %-10s %-6s peak RSS %6.0f MB, wrote %8.1f MB (cancelled %6.1f MB), CPU %6.1f ms/request%s%s\n",
+         $1, $2, $3, $4 / 1024, $5 / 1e6, $6 / 1e6, ($10 > 0 ? $9 * 1000 / hz / $10 : 0),
+         ($7 != "-" ? ", " $7 " sessions started" : ""), ($8 == "yes" ? ", DIED during the run" : "") }' "$resources"
 if awk '{ if ($10 + $11 > 0) bad = 1 } END { exit !bad }' "$results_many" "$results_sessions"; then
   echo "warning: some requests failed (errors column); the servers' logs were in $run_dir (removed on exit)." >&2
 fi
