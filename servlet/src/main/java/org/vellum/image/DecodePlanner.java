@@ -11,6 +11,7 @@ import org.vellum.api.ResolvedImage;
 import org.vellum.memory.Demand;
 import org.vellum.memory.MemoryBudget;
 import org.vellum.pool.DecoderKey;
+import org.vellum.pool.DecoderPool;
 
 /**
  * Decides how an area of one stored level is decoded, and so which investments a request makes: a decoder kept open,
@@ -65,8 +66,10 @@ final class DecodePlanner {
      * @param kept        decodes with a decoder kept open
      * @param wholeLevels decisions to decode a level whole
      * @param split       decodes by a decoder of one quarter of a level
+     * @param refused     decodes that would have kept a decoder, done as windows because it would have pushed out a
+     *                    investment of about its worth ({@link MemoryBudget#admits}); counted in {@code windows} too
      */
-    record Stats(long windows, long kept, long wholeLevels, long split) {
+    record Stats(long windows, long kept, long wholeLevels, long split, long refused) {
     }
 
     private final LevelCache levels;
@@ -76,10 +79,13 @@ final class DecodePlanner {
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong wholeLevels = new AtomicLong();
     private final AtomicLong split = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final DecoderPool pool;
 
-    DecodePlanner(LevelCache levels, MemoryBudget budget) {
+    DecodePlanner(LevelCache levels, MemoryBudget budget, DecoderPool pool) {
         this.levels = levels;
         this.budget = budget;
+        this.pool = pool;
     }
 
     /**
@@ -111,16 +117,36 @@ final class DecodePlanner {
             (keep ? kept : windows).incrementAndGet();
             return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers), keep, whole, levelDecoder));
         }
-        if (asked < KEEP_AT) {
+        DecoderKey.Region quarter = asked >= SPLIT_AT ? quarterOf(image, info, d, lx0, lx1, ly0, ly1) : null;
+        DecoderKey keep = new DecoderKey(image.path(), layers, d, quarter);
+        if (asked < KEEP_AT || !admits(keep, image, info, d, asked)) {
             windows.incrementAndGet();
             DecoderKey.Region window = region(info, d, lx0, lx1, ly0, ly1);
             return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, window), false, whole,
                     levelDecoder));
         }
-        DecoderKey.Region quarter = asked >= SPLIT_AT ? quarterOf(image, info, d, lx0, lx1, ly0, ly1) : null;
         (quarter != null ? split : kept).incrementAndGet();
-        return log(image, d, asked, new Plan(new DecoderKey(image.path(), layers, d, quarter), true, whole,
-                levelDecoder));
+        return log(image, d, asked, new Plan(keep, true, whole, levelDecoder));
+    }
+
+    /**
+     * Whether a single-tile file's decoder {@code key} may be kept open: it fits in the memory budget, or it is worth
+     * more per byte than what it would push out ({@link MemoryBudget#admits}). Its bytes are what a decoder of its level was seen to hold (at least an estimate from the geometry:
+     * OpenJPEG's structures for the whole tile at that level, plus the level's share of the codestream); its worth is
+     * its demand times what setting up a kept decoder has cost per byte lately. When many images are each asked for
+     * a few times, none of their decoders would be used again before being pushed out, and each would cost more to
+     * set up than a window decode: they are then decoded as windows and the decoders already kept stay.
+     */
+    private boolean admits(DecoderKey key, ResolvedImage image, ImageInfo info, int d, double asked) {
+        if (pool == null) return true;
+        double msPerByte = pool.setUpMsPerByte();
+        if (msPerByte <= 0) return true;
+        long levelPixels = (long) info.levelWidth(d) * info.levelHeight(d);
+        long estimate = levelPixels * info.components() / 8 + (image.size() >> Math.min(62, 2 * d));
+        long bytes = Math.max(estimate, pool.levelDecoderBytes(key));
+        if (budget.admits(bytes, Math.min(asked, Demand.SATURATION) * msPerByte)) return true;
+        refused.incrementAndGet();
+        return false;
     }
 
     /**
@@ -208,6 +234,6 @@ final class DecodePlanner {
     }
 
     Stats stats() {
-        return new Stats(windows.get(), kept.get(), wholeLevels.get(), split.get());
+        return new Stats(windows.get(), kept.get(), wholeLevels.get(), split.get(), refused.get());
     }
 }

@@ -25,7 +25,9 @@ public record EngineStats(PoolStats pool, MemoryBudget.Stats budget, Levels leve
      * @param kept        decodes with a decoder kept open
      * @param wholeLevels decisions to decode a level whole
      * @param split       decodes by a decoder of a quarter of a level
+     * @param refused     of the windows, those that would have kept a decoder had it not pushed out a more valuable
+     *                    investment
      */
-    public record Plans(long windows, long kept, long wholeLevels, long split) {
+    public record Plans(long windows, long kept, long wholeLevels, long split, long refused) {
     }
 }

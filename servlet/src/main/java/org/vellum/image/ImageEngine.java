@@ -79,7 +79,7 @@ public final class ImageEngine {
         this.cache = cache;
         this.budget = budget;
         this.levels = new LevelCache(settings.levelCacheBytes(), budget);
-        this.planner = new DecodePlanner(levels, budget);
+        this.planner = new DecodePlanner(levels, budget, pool);
     }
 
     /**
@@ -90,7 +90,7 @@ public final class ImageEngine {
         DecodePlanner.Stats p = planner.stats();
         return new EngineStats(pool.stats(), budget.stats(),
                 levels.stats(),
-                new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split()), cache.stats());
+                new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split(), p.refused()), cache.stats());
     }
 
     /** Waits until the whole levels being decoded in the background are kept; false on timeout (tests). */

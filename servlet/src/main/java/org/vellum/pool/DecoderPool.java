@@ -78,6 +78,11 @@ public final class DecoderPool implements AutoCloseable {
             return size() > 4096;
         }
     };
+    /**
+     * Milliseconds of set-up (opening plus first work) per native byte, a moving average over the decoders opened
+     * lately: what a decoder not yet opened is assumed to be worth per byte when the planner asks whether to keep it.
+     */
+    private volatile double setUpMsPerByte;
     /** Native bytes of idle decoders whose closing has been handed to a pool thread. */
     private final AtomicLong closing = new AtomicLong();
     private final ThreadPoolExecutor natives;
@@ -268,12 +273,18 @@ public final class DecoderPool implements AutoCloseable {
             healthy = true;
             return result;
         } finally {
-            if (!decoder.used) {
+            boolean first = !decoder.used;
+            if (first) {
                 decoder.used = true;
                 decoder.setUpNanos += System.nanoTime() - start;
                 use.setUpNanos = decoder.setUpNanos;
             }
             recount(key, decoder);
+            if (first && healthy && keep && decoder.nativeBytes > 0) {
+                double x = decoder.setUpNanos / 1e6 / decoder.nativeBytes;
+                double avg = setUpMsPerByte;
+                setUpMsPerByte = avg == 0 ? x : 0.9 * avg + 0.1 * x;
+            }
             use.bytes = decoder.nativeBytes;
             if (healthy && keep) {
                 pool.returnObject(key, decoder);
@@ -427,6 +438,20 @@ public final class DecoderPool implements AutoCloseable {
         Long bytes = decoderBytes.get(levelOf(key));
         if (bytes == null || bytes <= 0 || maxNativeBytes == Long.MAX_VALUE) return maxPerFile;
         return maxNativeBytes / bytes >= 2L ? maxPerFile : 1;
+    }
+
+    /**
+     * The native bytes a decoder for {@code key}'s level was last seen to hold (the largest recently), or 0 when none
+     * was opened lately.
+     */
+    public long levelDecoderBytes(DecoderKey key) {
+        Long bytes = decoderBytes.get(levelOf(key));
+        return bytes == null ? 0 : bytes;
+    }
+
+    /** See {@link #setUpMsPerByte}; 0 before any decoder was opened and used. */
+    public double setUpMsPerByte() {
+        return setUpMsPerByte;
     }
 
     /** The key of the whole level {@code key} decodes (its file, layer count and reduce). */

@@ -124,4 +124,23 @@ class DecodePlannerTest {
             assertTrue(s.plans().kept() + s.plans().wholeLevels() > 0, "and made: " + s.plans());
         }
     }
+
+    @Test
+    void imagesAskedForAlikeDoNotPushEachOthersDecodersOut() throws Exception {
+        // round after round over 12 images at full resolution: every image is asked for again, none more than the
+        // others; 8 MB holds a few of their decoders. Once full, a new decoder would push out one worth as much.
+        try (Http http = server("MEMORY_BUDGET", "8", "LEVEL_CACHE_SIZE", "0")) {
+            for (int round = 0; round < 4; round++) {
+                for (int image = 0; image < 12; image++) {
+                    http.ok(tile("many/m" + image + ".jp2", FULL, round * 13 + image));
+                }
+            }
+            EngineStats s = stats(http);
+            assertTrue(s.plans().kept() + s.plans().split() > 0, "decoders kept while they fitted: " + s.plans());
+            assertTrue(s.plans().refused() > 0, "then decoded as windows instead: " + s.plans());
+            assertTrue(s.budget().dropped() < s.plans().refused(),
+                    "fewer decoders given up than not kept: " + s.budget() + ", " + s.plans());
+            assertTrue(s.budget().used() <= s.budget().limit());
+        }
+    }
 }

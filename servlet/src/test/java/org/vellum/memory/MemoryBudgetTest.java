@@ -1,6 +1,7 @@
 package org.vellum.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -85,5 +86,31 @@ class MemoryBudgetTest {
         assertEquals(1, d.use(), 1e-6);
         assertEquals(2, d.use(), 1e-3);
         assertTrue(d.now() <= 2 && d.now() > 1.99);
+    }
+
+    @Test
+    void aNewInvestmentThatFitsIsAlwaysAdmitted() {
+        MemoryBudget budget = new MemoryBudget(100);
+        budget.register(new Holder().add(60, 5, false));
+        assertTrue(budget.admits(40, 0.001));
+        assertEquals(0, budget.stats().refused());
+    }
+
+    @Test
+    void overTheLimitANewInvestmentMustBeWorthTwiceWhatItWouldPushOut() {
+        MemoryBudget budget = new MemoryBudget(100);
+        budget.register(new Holder().add(50, 1, false).add(40, 3, false));
+        assertFalse(budget.admits(30, 1), "worth what the cheapest is worth: the one there stays");
+        assertFalse(budget.admits(30, 2), "twice is not more than twice");
+        assertTrue(budget.admits(30, 2.5));
+        assertEquals(1, budget.stats().admitted());
+        assertEquals(2, budget.stats().refused());
+    }
+
+    @Test
+    void nothingToGiveUpMeansNothingNewOverTheLimit() {
+        MemoryBudget budget = new MemoryBudget(100);
+        budget.register(new Holder().add(90, 1, true));
+        assertFalse(budget.admits(30, 1000), "everything held is in use");
     }
 }
