@@ -36,6 +36,7 @@ public final class FedoraResolverComponent implements ImageResolver {
     void deactivate() {
         if (resolver != null) resolver.close();
         resolver = null;
+        RecordMethodCache.forgetOurRecords();
     }
 
     /** The typed configuration, read by the same declarations as the environment. */
