@@ -3,6 +3,7 @@
 package org.vellum.fedora;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -15,9 +16,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface FedoraConfiguration {
     String PID = "org.vellum.fedora";
 
-    @AttributeDefinition(name = "FEDORA_OCFL_ROOT",
-            description = "Fedora's OCFL storage root (fcrepo.ocfl.root; by default ${fcrepo.home}/data/ocfl-root), read only")
-    String ocfl_root();
+    @AttributeDefinition(name = "FEDORA_OCFL_ROOT", required = false,
+            description = "Fedora's OCFL storage root (fcrepo.ocfl.root; by default ${fcrepo.home}/data/ocfl-root), read only; empty: binaries are fetched through FEDORA_REST_URL into FEDORA_FETCH_DIR (ocfl-s3, another host)")
+    String ocfl_root() default "";
 
     @AttributeDefinition(name = "FEDORA_REST_URL", required = false,
             description = "Fedora's REST root (https://repo.example.org/fcrepo/rest): resource URIs below it are accepted as identifiers, and FEDORA_ACCESS=forward asks it; empty: URIs are recognised by their /rest/ segment")
@@ -42,4 +43,16 @@ public @interface FedoraConfiguration {
     @AttributeDefinition(name = "FEDORA_CACHE_SIZE",
             description = "Inventories, resource headers and ACLs kept in memory (each checked against its file's mtime on use)")
     int cache_size() default 10000;
+
+    @AttributeDefinition(name = "FEDORA_FETCH_DIR", required = false,
+            description = "Without a storage root: the folder binaries fetched from Fedora are kept in; empty: vellum-fedora-cache in the temporary folder")
+    String fetch_dir() default "";
+
+    @AttributeDefinition(name = "FEDORA_FETCH_MB",
+            description = "Bound of that folder in MB (of 1048576 bytes), least recently used out first")
+    int fetch_mb() default 10240;
+
+    @AttributeDefinition(name = "FEDORA_REST_AUTHORIZATION", type = AttributeType.PASSWORD, required = false,
+            description = "Without a storage root and with FEDORA_ACCESS=trust: the Authorization header Vellum sends to Fedora (Bearer islandora-static-token, Basic ...)")
+    String _rest_authorization() default "";
 }

@@ -22,9 +22,19 @@ import org.slf4j.LoggerFactory;
 final class FedoraForward {
     private static final Logger LOG = LoggerFactory.getLogger(FedoraForward.class);
 
+    /**
+     * Fedora's answer to a HEAD: its status (503 when Fedora cannot be reached), and for a 200 the binary's version
+     * (ETag, else null), length (-1: unknown) and Last-Modified (null when absent).
+     */
+    record Answer(int status, String etag, long length, String lastModified) {
+        static Answer of(int status) {
+            return new Answer(status, null, -1, null);
+        }
+    }
+
     private final String restUrl;
     private final HttpClient client;
-    private final TtlCache<String, Integer> answers;
+    private final TtlCache<String, Answer> answers;
 
     FedoraForward(String restUrl, Duration ttl, int size) {
         this.restUrl = restUrl;
@@ -33,31 +43,49 @@ final class FedoraForward {
         this.answers = new TtlCache<>(size, ttl, System::nanoTime);
     }
 
+    HttpClient client() {
+        return client;
+    }
+
     /** Fedora's status for a HEAD on the resource with these credentials (null: none); 503 when Fedora is down. */
     int status(String id, String authorization) {
+        return head(id, authorization).status();
+    }
+
+    /** Fedora's answer to a HEAD on the resource with these credentials (null: none), reused for a short while. */
+    Answer head(String id, String authorization) {
         String key = digest(authorization) + " " + id;
-        Integer known = answers.get(key);
+        Answer known = answers.get(key);
         if (known != null) return known;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(id)).method("HEAD", HttpRequest.BodyPublishers
                 .noBody()).timeout(Duration.ofSeconds(10));
         if (authorization != null) request.header("Authorization", authorization);
-        int status;
+        HttpResponse<Void> response;
         try {
-            status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             LOG.warn("Fedora at {}: {}", restUrl, e.toString());
-            return 503;
+            return Answer.of(503);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 503;
+            return Answer.of(503);
         }
+        int status = response.statusCode();
         if (status >= 500) {
             LOG.warn("Fedora at {} answered {} for {}", restUrl, status, id);
-            return 503;
+            return Answer.of(503);
         }
         if (status == 307 || status == 302 || status == 303) status = 200;   // a binary Fedora redirects to
-        answers.put(key, status);
-        return status;
+        var h = response.headers();
+        Answer answer = new Answer(status, h.firstValue("ETag").orElse(null),
+                h.firstValueAsLong("Content-Length").orElse(-1), h.firstValue("Last-Modified").orElse(null));
+        answers.put(key, answer);
+        return answer;
+    }
+
+    /** Forgets what Fedora said about the resource (its content changed while it was fetched). */
+    void forget(String id, String authorization) {
+        answers.remove(digest(authorization) + " " + id);
     }
 
     /** The resource's URI: the REST root and the id's path, each segment percent-encoded. */

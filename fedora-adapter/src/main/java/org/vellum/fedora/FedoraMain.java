@@ -49,7 +49,8 @@ public final class FedoraMain {
                 resolver.close();
             }
         }));
-        log.info("Vellum serves Fedora binaries from {} (access {}) on port {}", fedora.ocflRoot(),
+        log.info("Vellum serves Fedora binaries from {} (access {}) on port {}",
+                fedora.fetches() ? fedora.restUrl() + " through " + fedora.fetchDir() : fedora.ocflRoot(),
                 fedora.access().name().toLowerCase(Locale.ROOT), server.port());
         server.join();
     }

@@ -33,6 +33,8 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
     private final FedoraStore store;
     private final WebAc webac;
     private final FedoraForward forward;
+    /** without a storage root: the binaries fetched through the REST API */
+    private final FedoraFetch fetch;
     /** content file to the fingerprint it had when its JPEG 2000 signature was checked */
     private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
@@ -42,15 +44,23 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
      * @throws IOException when it is not a readable OCFL storage root with Fedora's layout
      */
     public static FedoraResolver create(FedoraSettings settings) throws IOException {
-        return new FedoraResolver(settings);
+        return new FedoraResolver(settings, FedoraFetch.CHUNK);
     }
 
-    private FedoraResolver(FedoraSettings settings) throws IOException {
+    /** With range requests of {@code chunk} bytes when fetching (tests). */
+    static FedoraResolver create(FedoraSettings settings, int chunk) throws IOException {
+        return new FedoraResolver(settings, chunk);
+    }
+
+    private FedoraResolver(FedoraSettings settings, int chunk) throws IOException {
         this.settings = settings;
-        this.store = new FedoraStore(new OcflStorage(settings.ocflRoot(), settings.cacheSize()));
-        this.webac = new WebAc(store, settings.rootPublic());
-        this.forward = settings.access() == FedoraSettings.Access.FORWARD
+        this.store = settings.fetches() ? null
+                : new FedoraStore(new OcflStorage(settings.ocflRoot(), settings.cacheSize()));
+        this.webac = store == null ? null : new WebAc(store, settings.rootPublic());
+        this.forward = settings.access() == FedoraSettings.Access.FORWARD || settings.fetches()
                 ? new FedoraForward(settings.restUrl(), settings.forwardTtl(), settings.cacheSize()) : null;
+        this.fetch = settings.fetches() ? new FedoraFetch(settings.fetchDir(), settings.fetchBytes(),
+                forward.client(), chunk) : null;
     }
 
     @Override
@@ -62,6 +72,7 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
     public ResolvedImage resolve(String identifier, Caller caller) throws ImageNotFoundException,
             ResolverException {
         String id = FedoraIdentifier.parse(identifier, settings.restUrl(), settings.prefixes());
+        if (fetch != null) return fetched(id, identifier, caller);
         try {
             FedoraResource binary = binary(id, identifier);
             Path file = store.storage().file(binary.object(), binary.contentPath());
@@ -98,6 +109,45 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Fedora resource {}: {}", id, e.toString());
             throw new ResolverException(503, "Fedora's storage cannot be read");
+        }
+    }
+
+    /**
+     * Without a storage root: Fedora is asked (HEAD) with the caller's credentials (forward), Vellum's own (trust) or
+     * none (webac: what the public may read), and the version it names is served from the fetch folder.
+     */
+    private ResolvedImage fetched(String id, String identifier, Caller caller) throws ImageNotFoundException,
+            ResolverException {
+        String callers = caller == null ? null : caller.header("Authorization");
+        String authorization = switch (settings.access()) {
+            case FORWARD -> callers;
+            case TRUST -> settings.restAuthorization().isEmpty() ? null : settings.restAuthorization();
+            case WEBAC -> null;
+        };
+        FedoraForward.Answer head = forward.head(id, authorization);
+        switch (head.status()) {
+            case 200, 204 -> {
+            }
+            case 401 -> throw new ResolverException(401, "Fedora needs credentials for " + id);
+            case 403 -> throw new ResolverException(403, "Fedora does not let this caller read " + id);
+            case 404, 410 -> throw notFound(identifier);
+            case 503 -> throw new ResolverException(503, "Fedora is unreachable");
+            default -> throw new ResolverException(403, "Fedora answered " + head.status() + " for " + id);
+        }
+        Path file;
+        try {
+            file = fetch.get(forward.uri(id), id, head, authorization);
+        } catch (ResolverException e) {
+            forward.forget(id, authorization);         // its version may have changed: ask again next time
+            throw e;
+        }
+        boolean personal = settings.access() == FedoraSettings.Access.TRUST
+                || settings.access() == FedoraSettings.Access.FORWARD && callers != null;
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return new ResolvedImage(identifier, file, a.lastModifiedTime().toMillis(), a.size(), personal);
+        } catch (IOException e) {
+            throw new ResolverException(503, "Fetched copy of " + id + " vanished");   // evicted meanwhile
         }
     }
 
@@ -148,6 +198,11 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
     /** Inventories read from disk so far (for tests: the rest came from memory). */
     long inventoryReads() {
         return store.storage().inventoryReads();
+    }
+
+    /** Bytes held in the fetch folder (tests). */
+    long fetchedBytes() {
+        return fetch == null ? 0 : fetch.totalBytes();
     }
 
     @Override

@@ -25,6 +25,10 @@ import org.vellum.api.settings.SettingSource;
  * @param rootPublic      Fedora's root authorization gives foaf:Agent acl:Read (its built-in default)
  * @param forwardTtl      how long Fedora's answer to a forwarded HEAD is reused
  * @param cacheSize       inventories, parsed files and forwarded answers kept (each)
+ * @param fetchDir        where binaries fetched through the REST API are kept (no storage root)
+ * @param fetchBytes      the bound of that folder
+ * @param restAuthorization the Authorization header Vellum itself sends to Fedora with FEDORA_ACCESS=trust when it
+ *                        fetches (empty: none)
  */
 public record FedoraSettings(
         Path ocflRoot,
@@ -33,7 +37,10 @@ public record FedoraSettings(
         Access access,
         boolean rootPublic,
         Duration forwardTtl,
-        int cacheSize) {
+        int cacheSize,
+        Path fetchDir,
+        long fetchBytes,
+        String restAuthorization) {
 
     /** How a caller is decided about. */
     public enum Access {
@@ -53,12 +60,10 @@ public record FedoraSettings(
     public record Prefix(String prefix, String path) {
     }
 
-    public static final Setting<String> OCFL_ROOT = Setting.text("ocfl.root", "FEDORA_OCFL_ROOT", null,
-            "Fedora's OCFL storage root (fcrepo.ocfl.root; by default ${fcrepo.home}/data/ocfl-root), read only")
-            .check(v -> {
-                if (v.isBlank()) throw new IllegalArgumentException("FEDORA_OCFL_ROOT is not set");
-                return v.trim();
-            });
+    public static final Setting<String> OCFL_ROOT = Setting.text("ocfl.root", "FEDORA_OCFL_ROOT", "",
+            "Fedora's OCFL storage root (fcrepo.ocfl.root; by default ${fcrepo.home}/data/ocfl-root), read only; "
+                    + "empty: binaries are fetched through FEDORA_REST_URL into FEDORA_FETCH_DIR (ocfl-s3, another "
+                    + "host)").check(String::trim);
     public static final Setting<String> REST_URL = Setting.text("rest.url", "FEDORA_REST_URL", "",
             "Fedora's REST root (https://repo.example.org/fcrepo/rest): resource URIs below it are accepted as "
                     + "identifiers, and FEDORA_ACCESS=forward asks it; empty: URIs are recognised by their /rest/ "
@@ -101,18 +106,28 @@ public record FedoraSettings(
             "Inventories, resource headers and ACLs kept in memory (each checked against its file's mtime on use)")
             .atLeast(16).strict();
 
+    public static final Setting<String> FETCH_DIR = Setting.text("fetch.dir", "FEDORA_FETCH_DIR", "",
+            "Without a storage root: the folder binaries fetched from Fedora are kept in; empty: "
+                    + "vellum-fedora-cache in the temporary folder");
+    public static final Setting<Integer> FETCH_MB = Setting.integer("fetch.mb", "FEDORA_FETCH_MB", 10240,
+            "Bound of that folder in MB (of 1048576 bytes), least recently used out first").atLeast(1).strict();
+    public static final Setting<String> REST_AUTHORIZATION = Setting.text(".rest.authorization",
+            "FEDORA_REST_AUTHORIZATION", "", "Without a storage root and with FEDORA_ACCESS=trust: the Authorization "
+                    + "header Vellum sends to Fedora (Bearer islandora-static-token, Basic ...)").secret();
+
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(OCFL_ROOT, REST_URL, PREFIXES, ACCESS, ROOT_PUBLIC,
-            FORWARD_TTL_SECONDS, CACHE_SIZE);
+            FORWARD_TTL_SECONDS, CACHE_SIZE, FETCH_DIR, FETCH_MB, REST_AUTHORIZATION);
 
     public FedoraSettings {
         restUrl = restUrl == null ? "" : restUrl.replaceAll("/+$", "");
         prefixes = List.copyOf(prefixes);
+        restAuthorization = restAuthorization == null ? "" : restAuthorization;
     }
 
-    /** The settings with another way of deciding about callers (tests). */
-    public FedoraSettings withAccess(Access mode) {
-        return new FedoraSettings(ocflRoot, restUrl, prefixes, mode, rootPublic, forwardTtl, cacheSize);
+    /** Binaries come through Fedora's REST API, not from a storage root on this machine. */
+    public boolean fetches() {
+        return ocflRoot == null;
     }
 
     /** The FEDORA_* environment variables. */
@@ -126,14 +141,23 @@ public record FedoraSettings(
      * @throws IllegalArgumentException naming the setting that is missing, unreadable or refused
      */
     public static FedoraSettings from(SettingSource source) {
-        Path root = Path.of(OCFL_ROOT.read(source)).toAbsolutePath().normalize();
+        String ocflRoot = OCFL_ROOT.read(source);
+        Path root = ocflRoot.isEmpty() ? null : Path.of(ocflRoot).toAbsolutePath().normalize();
         Access access = Access.valueOf(ACCESS.read(source).toUpperCase(Locale.ROOT));
         String rest = REST_URL.read(source);
         if (access == Access.FORWARD && rest.isEmpty()) {
             throw new IllegalArgumentException("FEDORA_ACCESS=forward needs FEDORA_REST_URL, where Fedora is asked");
         }
+        if (root == null && rest.isEmpty()) {
+            throw new IllegalArgumentException("Set FEDORA_OCFL_ROOT (Fedora's storage root on this machine) or "
+                    + "FEDORA_REST_URL (to fetch binaries through Fedora's REST API)");
+        }
+        String fetchDir = FETCH_DIR.read(source);
         return new FedoraSettings(root, rest, prefixesOf(PREFIXES.read(source)), access, ROOT_PUBLIC.read(source),
-                Duration.ofSeconds(FORWARD_TTL_SECONDS.read(source)), CACHE_SIZE.read(source));
+                Duration.ofSeconds(FORWARD_TTL_SECONDS.read(source)), CACHE_SIZE.read(source),
+                (fetchDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "vellum-fedora-cache")
+                        : Path.of(fetchDir.trim())).toAbsolutePath(),
+                FETCH_MB.read(source) * 1024L * 1024L, REST_AUTHORIZATION.read(source));
     }
 
     /** {@code /_flysystem/fedora/=,https://old.example.org/files/=imported/}: longest prefixes first. */

@@ -35,6 +35,10 @@ final class TtlCache<K, V> {
         return e.value;
     }
 
+    synchronized void remove(K key) {
+        map.remove(key);
+    }
+
     synchronized void put(K key, V value) {
         map.put(key, new Entry<>(value, clock.getAsLong() + ttlNanos));
     }

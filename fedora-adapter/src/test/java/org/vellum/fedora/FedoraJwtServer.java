@@ -42,6 +42,10 @@ final class FedoraJwtServer implements AutoCloseable {
     private final HttpServer server;
     private final KeyPair drupalKey;
     private final Map<String, Set<String>> readers = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> contents = new ConcurrentHashMap<>();
+    /** "GET path Range" or "HEAD path", in order */
+    final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile boolean anonymousGet;
@@ -66,6 +70,21 @@ final class FedoraJwtServer implements AutoCloseable {
     /** The resource (path below the REST root) exists, readable by these users ("*": everyone). */
     void resource(String path, String... users) {
         readers.put(path, Set.of(users));
+    }
+
+    /** The binary's bytes, which GET answers (with ranges) and HEAD describes; replacing them is a new version. */
+    void content(String path, byte[] bytes) {
+        contents.put(path, bytes);
+    }
+
+    /** Fedora's strong ETag of a binary: its digest, quoted. */
+    static String etag(byte[] bytes) {
+        try {
+            return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(bytes)) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A token as Drupal's jwt module issues it for Islandora, signed with Drupal's key. */
@@ -119,7 +138,44 @@ final class FedoraJwtServer implements AutoCloseable {
             Set<String> allowed = readers.get(path);
             int status = allowed == null ? 404 : !read ? 405
                     : roles.contains("fedoraAdmin") || allowed.contains("*") || allowed.contains(user) ? 200 : 403;
-            x.sendResponseHeaders(status, -1);
+            String range = x.getRequestHeaders().getFirst("Range");
+            log.add(x.getRequestMethod() + " " + path + (range == null ? "" : " " + range));
+            byte[] bytes = contents.get(path);
+            if (status != 200 || bytes == null) {
+                x.sendResponseHeaders(status, -1);
+                return;
+            }
+            // Fedora's binary: ETag, length, byte ranges (RFC 9110: If-Range with another ETag gets the whole body)
+            String etag = etag(bytes);
+            x.getResponseHeaders().set("ETag", etag);
+            x.getResponseHeaders().set("Accept-Ranges", "bytes");
+            x.getResponseHeaders().set("Content-Type", "image/jp2");
+            if (x.getRequestMethod().equals("HEAD")) {
+                x.getResponseHeaders().set("Content-Length", String.valueOf(bytes.length));
+                x.sendResponseHeaders(200, -1);
+                return;
+            }
+            String ifRange = x.getRequestHeaders().getFirst("If-Range");
+            java.util.regex.Matcher m = range == null ? null
+                    : java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range);
+            if (m != null && m.matches() && (ifRange == null || ifRange.equals(etag))) {
+                long first = Long.parseLong(m.group(1));
+                long last = m.group(2).isEmpty() ? bytes.length - 1 : Math.min(Long.parseLong(m.group(2)),
+                        bytes.length - 1);
+                if (first >= bytes.length) {
+                    x.getResponseHeaders().set("Content-Range", "bytes */" + bytes.length);
+                    x.sendResponseHeaders(416, -1);
+                    return;
+                }
+                x.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + bytes.length);
+                x.sendResponseHeaders(206, last - first + 1);
+                x.getResponseBody().write(bytes, (int) first, (int) (last - first + 1));
+                bytesSent.addAndGet(last - first + 1);
+            } else {
+                x.sendResponseHeaders(200, bytes.length);
+                x.getResponseBody().write(bytes);
+                bytesSent.addAndGet(bytes.length);
+            }
         } catch (ParseException e) {
             x.sendResponseHeaders(401, -1);
         }
