@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.vellum.api.settings.SettingsDocument;
 import org.vellum.config.Settings;
 import org.vellum.dspace.DspaceSettings;
+import org.vellum.fedora.FedoraSettings;
 
 /**
  * docs/settings.md and the metatype interface are what the declarations render, so a setting is declared once and its
@@ -50,7 +51,8 @@ class SettingsDocumentationTest {
                 # Settings
 
                 <!-- Rendered from the declarations (org.vellum.config.Settings.DECLARED, \
-                org.vellum.dspace.DspaceSettings.DECLARED);
+                org.vellum.dspace.DspaceSettings.DECLARED,
+                     org.vellum.fedora.FedoraSettings.DECLARED);
                      do not edit. After changing a declaration:
                      %s -->
 
@@ -73,8 +75,17 @@ class SettingsDocumentationTest {
                 Unlike the
                 server's, a value that cannot be read, or is refused, stops start-up with a message naming it.
 
+                %s
+                ## Fedora adapter
+
+                OSGi configuration PID `org.vellum.fedora`; for the embedded launcher (`FedoraMain`) the environment. \
+                As the DSpace
+                adapter's, a value that cannot be read, or is refused, stops start-up with a message naming it \
+                ([fedora.md](fedora.md)).
+
                 %s""".formatted(RENDER, SettingsDocument.markdownTable(Settings.DECLARED),
-                SettingsDocument.markdownTable(DspaceSettings.DECLARED));
+                SettingsDocument.markdownTable(DspaceSettings.DECLARED),
+                SettingsDocument.markdownTable(FedoraSettings.DECLARED));
     }
 
     /** Fails when the file differs from what the declarations render; rewrites it with -Dvellum.writeSettingsDoc=true. */
