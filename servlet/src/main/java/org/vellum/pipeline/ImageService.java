@@ -86,9 +86,14 @@ public final class ImageService {
         return policy.render(r.success() ? v : null, r, query, caller);
     }
 
-    /** The header facts of one page of an object, resolved for the caller. */
-    public ImageInfo info(String identifier, Caller caller) throws ImageException {
-        return engine.info(engine.resolve(identifier, caller));
+    /** One page of an object, resolved for the caller (its file, mtime and size; nothing read yet). */
+    public ResolvedImage resolve(String identifier, Caller caller) throws ImageException {
+        return engine.resolve(identifier, caller);
+    }
+
+    /** The header facts of a resolved image. */
+    public ImageInfo info(ResolvedImage image) throws ImageException {
+        return engine.info(image);
     }
 
     /** The image, its facts and this query's ETag; no conditional check. */

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageObject;
+import org.vellum.api.ResolvedImage;
 import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
 import org.vellum.pipeline.Answer;
@@ -28,6 +29,8 @@ public final class Presentation {
     public static final String CONTEXT = "http://iiif.io/api/presentation/3/context.json";
     private static final Logger LOG = LoggerFactory.getLogger(Presentation.class);
     private static final int KEPT_OBJECTS = 256;
+    /** Page sizes by file version: about 100 bytes each, so 20 books of 1000 pages cost 2 MB. */
+    private static final int KEPT_SIZES = 20_000;
     private static final int THUMBNAIL = 256;
 
     private record Sized(String version, List<Canvas> canvases) {
@@ -36,11 +39,21 @@ public final class Presentation {
     private record Canvas(ImageObject.Page page, int width, int height) {
     }
 
+    private record PageSize(int width, int height) {
+    }
+
     private final ImageService service;
     private final Map<String, Sized> sized = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Sized> eldest) {
             return size() > KEPT_OBJECTS;
+        }
+    };
+
+    private final Map<String, PageSize> sizes = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PageSize> eldest) {
+            return size() > KEPT_SIZES;
         }
     };
 
@@ -189,8 +202,8 @@ public final class Presentation {
         List<Canvas> canvases = new ArrayList<>(object.pages().size());
         for (ImageObject.Page page : object.pages()) {
             try {
-                ImageInfo info = service.info(page.identifier(), caller);
-                canvases.add(new Canvas(page, info.width(), info.height()));
+                PageSize size = size(service.resolve(page.identifier(), caller));
+                canvases.add(new Canvas(page, size.width(), size.height()));
             } catch (ImageException e) {
                 if (e.status() == 503) throw e;        // the repository is away: no manifest rather than a short one
                 LOG.warn("Page {} of {} left out of its manifest: {} {}", page.identifier(), object.identifier(),
@@ -204,6 +217,24 @@ public final class Presentation {
             }
         }
         return kept;
+    }
+
+    /**
+     * A page's size by its file version: once a folder changes, the pages that did not are not read again. Shared by
+     * all callers, since the resolver has already decided that this caller may see the page.
+     */
+    private PageSize size(ResolvedImage image) throws ImageException {
+        String key = image.path() + "@" + image.fingerprint();
+        synchronized (sizes) {
+            PageSize s = sizes.get(key);
+            if (s != null) return s;
+        }
+        ImageInfo info = service.info(image);
+        PageSize s = new PageSize(info.width(), info.height());
+        synchronized (sizes) {
+            sizes.put(key, s);
+        }
+        return s;
     }
 
     private static String imageService(String base, String identifier) {

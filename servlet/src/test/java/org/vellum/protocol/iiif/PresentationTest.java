@@ -35,7 +35,18 @@ class PresentationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        images = Files.createDirectories(tmp.resolve("images"));
+        images = library(tmp);
+        vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString())));
+        behindProxy = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString(),
+                "BASE_URL", "https://images.example.org/", "CORS", "https://repo.example.org")));
+    }
+
+    /**
+     * The test library under {@code tmp/images}: book (3 pages, a sidecar, files that are no pages), big (120 pages),
+     * shelf (folders of books and a folder of folders, an empty one), empty, a link out of the root, single.jp2.
+     */
+    static Path library(Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
         Path book = images.resolve("book");
         Books.writePage(book, "p10.jp2", 10, 260, 220);
         Books.writePage(book, "p2.jp2", 2, 280, 210);
@@ -67,9 +78,7 @@ class PresentationTest {
         Books.writePage(tmp.resolve("outside/secret"), "s.jp2", 9, 64, 64);
         Files.createSymbolicLink(images.resolve("link"), tmp.resolve("outside/secret"));
         Fixtures.write(images, "single.jp2", Fixtures.colourGrid(64, 48), Fixtures.lossless(2, 0));
-        vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString())));
-        behindProxy = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString(),
-                "BASE_URL", "https://images.example.org/", "CORS", "https://repo.example.org")));
+        return images;
     }
 
     @AfterAll
