@@ -44,6 +44,7 @@ public final class Routes {
                 new Route("deepzoom", List.of("/deepzoom/*"), new PathServlet(deepZoom, policy)),
                 new Route("iiif", List.of(settings.iiifPrefix() + "/*"), new IiifServlet(iiif, presentation, policy)),
                 new Route("viewer", List.of("/"),
-                        new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iipServlet)));
+                        new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iipServlet,
+                                settings.iiifPrefix())));
     }
 }

@@ -50,15 +50,17 @@ public final class Chromium {
                 "--window-size=" + width + "," + height, "--virtual-time-budget=" + budgetMs));
         command.addAll(List.of(extra));
         command.add(url);
+        Path out = profile.resolve("stdout");
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
         pb.redirectError(profile.resolve("chromium.log").toFile());
+        pb.redirectOutput(out.toFile());         // a file, so a Chromium that hangs cannot block the test
         Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish on " + url);
         }
-        return out;
+        return Files.readAllBytes(out);
     }
 
     /** Share of the image's pixels within {@code tolerance} (per channel) of {@code rgb}. */
