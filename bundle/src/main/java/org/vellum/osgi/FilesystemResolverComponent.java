@@ -9,7 +9,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.vellum.source.FilesystemResolver;
 import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 
@@ -38,5 +40,10 @@ public class FilesystemResolverComponent implements ImageResolver {
     @Override
     public ResolvedImage resolve(String identifier) throws ImageNotFoundException, ForbiddenPathException {
         return resolver.resolve(identifier);
+    }
+
+    @Override
+    public ImageObject object(String identifier, Caller caller) throws ImageNotFoundException, ForbiddenPathException {
+        return resolver.object(identifier, caller);
     }
 }

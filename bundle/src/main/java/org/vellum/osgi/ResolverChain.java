@@ -9,6 +9,7 @@ import org.osgi.framework.ServiceReference;
 import org.vellum.api.Caller;
 import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
@@ -59,6 +60,27 @@ final class ResolverChain implements ImageResolver {
         for (Entry e : entries) {
             try {
                 return e.resolver.resolve(identifier, ctx);
+            } catch (ImageNotFoundException nf) {
+                if (notFound == null) notFound = nf;
+            } catch (ResolverException re) {
+                if (re.status() != 400) throw re;
+                if (malformed == null) malformed = re;
+            }
+        }
+        if (notFound != null) throw notFound;
+        if (malformed != null) throw malformed;
+        throw new ImageNotFoundException(identifier + ": no image resolver is available");
+    }
+
+    /** Objects (books, items) the same way: the first resolver that has one answers. */
+    @Override
+    public ImageObject object(String identifier, Caller ctx)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        ImageNotFoundException notFound = null;
+        ResolverException malformed = null;
+        for (Entry e : entries) {
+            try {
+                return e.resolver.object(identifier, ctx);
             } catch (ImageNotFoundException nf) {
                 if (notFound == null) notFound = nf;
             } catch (ResolverException re) {

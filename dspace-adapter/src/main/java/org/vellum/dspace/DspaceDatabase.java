@@ -90,7 +90,13 @@ final class DspaceDatabase implements AutoCloseable {
      */
     private static final String BY_HANDLE = """
             SELECT b.uuid, b.internal_id, b.store_number,
-                   lower(f.mimetype) IN ('image/jp2', 'image/jpx', 'image/j2k', 'image/jpeg2000', 'image/jpm')
+                   lower(f.mimetype) IN ('image/jp2', 'image/jpx', 'image/j2k', 'image/jpeg2000', 'image/jpm'),
+                   (SELECT t.text_value FROM metadatavalue t
+                    JOIN metadatafieldregistry tf ON tf.metadata_field_id = t.metadata_field_id
+                         AND tf.element = 'title' AND tf.qualifier IS NULL
+                    JOIN metadataschemaregistry ts ON ts.metadata_schema_id = tf.metadata_schema_id
+                         AND ts.short_id = 'dc'
+                    WHERE t.dspace_object_id = b.uuid ORDER BY t.place LIMIT 1)
             FROM handle h
             JOIN item2bundle i2b ON i2b.item_id = h.resource_id
             JOIN metadatavalue bn ON bn.dspace_object_id = i2b.bundle_id AND bn.text_value = 'ORIGINAL'
@@ -106,6 +112,16 @@ final class DspaceDatabase implements AutoCloseable {
             ORDER BY b2b.bitstream_order
             LIMIT 1000""";
 
+    /** The item a handle names, with its dc.title (null when it has none); no row when the handle names no item. */
+    private static final String ITEM_TITLE = """
+            SELECT (SELECT t.text_value FROM metadatavalue t
+                JOIN metadatafieldregistry tf ON tf.metadata_field_id = t.metadata_field_id
+                     AND tf.element = 'title' AND tf.qualifier IS NULL
+                JOIN metadataschemaregistry ts ON ts.metadata_schema_id = tf.metadata_schema_id
+                     AND ts.short_id = 'dc'
+                WHERE t.dspace_object_id = h.resource_id ORDER BY t.place LIMIT 1)
+            FROM handle h WHERE h.handle = ? AND h.resource_type_id = 2""";
+
     /** Flyway's history as DSpace names its table. */
     private static final String VERSIONS = "SELECT version FROM schema_version WHERE success AND version IS NOT NULL";
 
@@ -115,7 +131,11 @@ final class DspaceDatabase implements AutoCloseable {
     }
 
     /** A bitstream of an item's ORIGINAL bundle that may be a JPEG 2000 (see BY_HANDLE). */
-    record Candidate(UUID uuid, String internalId, int storeNumber, boolean declaredJpeg2000) {
+    record Candidate(UUID uuid, String internalId, int storeNumber, boolean declaredJpeg2000, String name) {
+    }
+
+    /** An item by its handle: its title (null if it has no dc.title). */
+    record Item(String title) {
     }
 
     private final DataSource dataSource;
@@ -184,10 +204,22 @@ final class DspaceDatabase implements AutoCloseable {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     found.add(new Candidate(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                            rs.getBoolean(4)));
+                            rs.getBoolean(4), rs.getString(5)));
                 }
             }
             return found;
+        }
+    }
+
+    /** The item the handle names, empty when it names none. */
+    Optional<Item> item(String handle) throws SQLException {
+        queries.incrementAndGet();
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(ITEM_TITLE)) {
+            st.setQueryTimeout(timeoutSeconds);
+            st.setString(1, handle);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new Item(rs.getString(1))) : Optional.empty();
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
@@ -60,6 +61,12 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
     private record Verified(DspaceDatabase.Reader reader, Instant expires) {
     }
 
+    /** An item's title and its ORIGINAL bundle's JPEG 2000 bitstreams in bundle order, for every caller alike. */
+    private record ItemPages(String title, List<ImageObject.Page> pages) {
+    }
+
+    private final TtlCache<String, Optional<ItemPages>> items;
+
     /** Connects to DSpace's database as the settings say; close it to release the pool. */
     public static DspaceResolver create(DspaceSettings settings) throws IOException {
         return new DspaceResolver(settings, DspaceDatabase.connect(settings), System::nanoTime, Clock.system(
@@ -84,6 +91,7 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
         int size = settings.lookupCacheSize();
         this.records = new TtlCache<>(size, settings.lookupTtl(), nanoClock);
         this.handles = new TtlCache<>(size, settings.lookupTtl(), nanoClock);
+        this.items = new TtlCache<>(size, settings.lookupTtl(), nanoClock);
         this.verified = new TtlCache<>(size, settings.lookupTtl().multipliedBy(10), nanoClock);
         this.grants = new TtlCache<>(size, settings.authTtl(), nanoClock);
         this.tokens = new TtlCache<>(size, settings.authTtl(), nanoClock);
@@ -140,6 +148,80 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
             verified.put(file, image.fingerprint());
         }
         return image;
+    }
+
+    /**
+     * The item {@code handle/prefix/suffix} names as an object: its ORIGINAL bundle's JPEG 2000 bitstreams in bundle
+     * order (as {@code handle/…/n} counts them), each labelled with its name, the item labelled with its dc.title, and
+     * of those only the pages this caller may read by DSpace's rules (the same check as every image request). The
+     * object is personal when a page is served only because of the caller's login. None readable: 401 when a login
+     * might help, 403 when the caller's login does not, 404 when there is no JPEG 2000 at all.
+     */
+    @Override
+    public ImageObject object(String identifier, Caller caller) throws ImageNotFoundException, ResolverException {
+        DspaceIdentifier parsed = DspaceIdentifier.parse(identifier);
+        if (!(parsed instanceof DspaceIdentifier.Handle h) || !identifier.equals("handle/" + h.handle())) {
+            throw new ImageNotFoundException(identifier + " is not a DSpace item (handle/prefix/suffix)");
+        }
+        ItemPages item = itemPages(h.handle()).orElseThrow(() -> new ImageNotFoundException(
+                "No DSpace item " + identifier));
+        List<ImageObject.Page> readable = new ArrayList<>();
+        boolean personal = false;
+        boolean loginWouldHelp = false;
+        boolean refused = false;
+        long lastModified = 0;
+        java.util.zip.CRC32 version = new java.util.zip.CRC32();
+        version.update(String.valueOf(item.title()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (ImageObject.Page page : item.pages()) {
+            ResolvedImage image;
+            try {
+                image = resolve(page.identifier(), caller);
+            } catch (ImageNotFoundException e) {
+                continue;
+            } catch (ResolverException e) {
+                if (e.status() == 401) loginWouldHelp = true;
+                if (e.status() == 403) refused = true;
+                if (e.status() == 401 || e.status() == 403) continue;
+                throw e;
+            }
+            readable.add(page);
+            personal |= image.personal();
+            lastModified = Math.max(lastModified, image.lastModified());
+            version.update((page.identifier() + "@" + image.fingerprint() + "|" + page.label())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (readable.isEmpty()) {
+            if (loginWouldHelp) throw new ResolverException(401, "Item " + identifier + " needs a DSpace login");
+            if (refused) throw new ResolverException(403, "DSpace does not let this caller read " + identifier);
+            throw new ImageNotFoundException("Item " + identifier + " has no JPEG 2000 this caller may read");
+        }
+        return new ImageObject(identifier, item.title() != null ? item.title() : h.handle(), readable, List.of(),
+                ImageObject.Description.NONE, lastModified, Long.toHexString(version.getValue()), personal);
+    }
+
+    private Optional<ItemPages> itemPages(String handle) throws ResolverException {
+        Optional<ItemPages> cached = items.get(handle);
+        if (cached != null) return cached;
+        Optional<ItemPages> found;
+        try {
+            Optional<DspaceDatabase.Item> item = db.item(handle);
+            if (item.isEmpty()) {
+                found = Optional.empty();
+            } else {
+                List<ImageObject.Page> pages = new ArrayList<>();
+                for (DspaceDatabase.Candidate c : db.handleCandidates(handle)) {
+                    Boolean signature = signature(c);
+                    if (signature == null ? c.declaredJpeg2000() : signature) {
+                        pages.add(new ImageObject.Page(c.uuid().toString(), c.name()));
+                    }
+                }
+                found = Optional.of(new ItemPages(item.get().title(), pages));
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        items.put(handle, found);
+        return found;
     }
 
     /**

@@ -121,7 +121,7 @@ public final class DspaceFixture implements AutoCloseable {
         return uuid;
     }
 
-    private void title(UUID object, String title) throws SQLException {
+    void title(UUID object, String title) throws SQLException {
         update("INSERT INTO metadatavalue (metadata_value_id, metadata_field_id, text_value, place, dspace_object_id) "
                 + "VALUES (?, ?, ?, 0, ?)", ids.incrementAndGet(), DC_TITLE, title, object);
     }

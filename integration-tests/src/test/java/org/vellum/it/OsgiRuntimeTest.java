@@ -126,6 +126,10 @@ class OsgiRuntimeTest {
         assertEquals(200, page.statusCode());
         assertTrue(new String(page.body()).contains("grid.jp2"), "the viewer opens the folder's first image");
         assertEquals(200, get("/webjars/openseadragon/2.4.2/build/openseadragon/openseadragon.min.js").statusCode());
+        // a folder's manifest: objects go through the resolver services as images do (ResolverChain.object)
+        HttpResponse<byte[]> manifest = get("/iiif/presentation/manifest");
+        assertEquals(200, manifest.statusCode(), new String(manifest.body()));
+        assertTrue(new String(manifest.body()).contains("/iiif/3/grid.jp2\""), new String(manifest.body()));
     }
 
     /**

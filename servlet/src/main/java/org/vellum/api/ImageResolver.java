@@ -1,6 +1,9 @@
 package org.vellum.api;
 
-/** Maps an identifier from a request onto an image file. Repository adapters provide their own. */
+/**
+ * Maps an identifier from a request onto an image file, and (optionally) onto an object of several images. Repository
+ * adapters provide their own.
+ */
 public interface ImageResolver {
     ResolvedImage resolve(String identifier) throws ImageNotFoundException, ForbiddenPathException, ResolverException;
 
@@ -11,5 +14,17 @@ public interface ImageResolver {
     default ResolvedImage resolve(String identifier, Caller caller)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         return resolve(identifier);
+    }
+
+    /**
+     * The object (several images: a folder of pages, a repository item) that {@code identifier} names, with only the
+     * pages {@code caller} may see, in reading order. A resolver that knows no objects keeps this default.
+     *
+     * @throws ImageNotFoundException nothing by that name, or nothing in it the caller may see
+     * @since 1.1
+     */
+    default ImageObject object(String identifier, Caller caller)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        throw new ImageNotFoundException(identifier + ": this resolver serves single images only");
     }
 }

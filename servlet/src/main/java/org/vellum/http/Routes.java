@@ -8,6 +8,7 @@ import org.vellum.config.Settings;
 import org.vellum.pipeline.HttpPolicy;
 import org.vellum.protocol.PathEndpoint;
 import org.vellum.protocol.iiif.IiifHandler;
+import org.vellum.protocol.iiif.Presentation;
 import org.vellum.protocol.iip.IipProtocol;
 
 /**
@@ -34,14 +35,16 @@ public final class Routes {
      * @param defaultImage what the viewer page at {@code /} shows unless asked for another
      */
     public static List<Route> of(Settings settings, HttpPolicy policy, IipProtocol iip, PathEndpoint zoomify,
-                                 PathEndpoint deepZoom, IiifHandler iiif, String defaultImage) {
+                                 PathEndpoint deepZoom, IiifHandler iiif, Presentation presentation,
+                                 String defaultImage) {
         IipServlet iipServlet = new IipServlet(iip, policy);
         return List.of(
                 new Route("iip", IIP_PATHS, iipServlet),
                 new Route("zoomify", List.of("/zoomify/*"), new PathServlet(zoomify, policy)),
                 new Route("deepzoom", List.of("/deepzoom/*"), new PathServlet(deepZoom, policy)),
-                new Route("iiif", List.of(settings.iiifPrefix() + "/*"), new IiifServlet(iiif, policy)),
+                new Route("iiif", List.of(settings.iiifPrefix() + "/*"), new IiifServlet(iiif, presentation, policy)),
                 new Route("viewer", List.of("/"),
-                        new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iipServlet)));
+                        new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iipServlet,
+                                settings.iiifPrefix())));
     }
 }

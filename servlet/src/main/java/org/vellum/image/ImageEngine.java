@@ -21,6 +21,7 @@ import org.vellum.pool.DecoderPool;
 import org.vellum.api.Caller;
 import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
@@ -123,6 +124,19 @@ public final class ImageEngine {
     public ResolvedImage resolve(String identifier, Caller ctx) throws ImageException {
         try {
             return resolver.resolve(identifier, ctx);
+        } catch (ImageNotFoundException e) {
+            throw new ImageException(404, e.getMessage());
+        } catch (ForbiddenPathException e) {
+            throw new ImageException(403, e.getMessage());
+        } catch (ResolverException e) {
+            throw new ImageException(e.status(), e.getMessage(), e);
+        }
+    }
+
+    /** The object of several images {@code identifier} names, as the caller may see it (a folder, an item). */
+    public ImageObject object(String identifier, Caller ctx) throws ImageException {
+        try {
+            return resolver.object(identifier, ctx);
         } catch (ImageNotFoundException e) {
             throw new ImageException(404, e.getMessage());
         } catch (ForbiddenPathException e) {

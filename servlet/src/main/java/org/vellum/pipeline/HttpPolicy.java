@@ -36,9 +36,14 @@ public final class HttpPolicy {
 
     /** A rendered answer about {@code subject} (null: none): validators and caching on a 200, CORS and Vary on all. */
     public Answer render(Subject subject, Representation r, Query query, Caller caller) {
+        return render(subject == null ? null : subject.validated(), r, query, caller);
+    }
+
+    /** A rendered answer with these validators (null: none), e.g. a document made from several images. */
+    public Answer render(Validated subject, Representation r, Query query, Caller caller) {
         Answer a = start(r.status(), r.body(), r.contentType());
         for (Header h : r.headers()) a.header(h.name(), h.value());
-        boolean personal = subject != null && subject.image().personal();
+        boolean personal = subject != null && subject.personal();
         if (r.success() && subject != null) {
             validators(a, subject);
         } else if (r.success()) {
@@ -54,15 +59,19 @@ public final class HttpPolicy {
 
     /** An answer that names no image (banner, OBJ without FIF, errors before one was found). */
     public Answer render(Representation r, Caller caller) {
-        return render(null, r, null, caller);
+        return render((Validated) null, r, null, caller);
     }
 
     /** 304: the client's copy is current; the validators and caching it was given, again. */
     public Answer notModified(Subject subject, Query query, Caller caller) {
+        return notModified(subject.validated(), query, caller);
+    }
+
+    public Answer notModified(Validated subject, Query query, Caller caller) {
         Answer a = start(304, null, null);
         validators(a, subject);
         vary(a, query);
-        cors(a, caller, subject.image().personal(), "X-Requested-With");
+        cors(a, caller, subject.personal(), "X-Requested-With");
         return a;
     }
 
@@ -80,10 +89,10 @@ public final class HttpPolicy {
         return new Answer(status, body).header("Server", SERVER).header("Content-Type", contentType);
     }
 
-    private void validators(Answer a, Subject s) {
-        a.header("Last-Modified", HttpDates.format(s.image().lastModified()));
+    private void validators(Answer a, Validated s) {
+        a.header("Last-Modified", HttpDates.format(s.lastModified()));
         // an image served on the caller's credentials must stay in the caller's own cache
-        a.header("Cache-Control", s.image().personal() ? "private, " + settings.cacheControl() : settings.cacheControl());
+        a.header("Cache-Control", s.personal() ? "private, " + settings.cacheControl() : settings.cacheControl());
         a.header("ETag", s.etag());
     }
 

@@ -3,6 +3,7 @@ package org.vellum.pipeline;
 import java.util.function.Function;
 
 import org.vellum.api.Caller;
+import org.vellum.api.ImageObject;
 import org.vellum.api.ResolvedImage;
 import org.vellum.config.Settings;
 import org.vellum.image.ImageEngine;
@@ -53,6 +54,46 @@ public final class ImageService {
             r = failure.apply(e);
         }
         return policy.render(subject, r, query, caller);
+    }
+
+    /** What a protocol does with an object of several images: render a document about it (a IIIF manifest). */
+    @FunctionalInterface
+    public interface ObjectWork {
+        Representation render(ImageObject object) throws ImageException;
+    }
+
+    /**
+     * Answers a document about the object {@code query} names: the object resolved for the caller, validators from its
+     * version and the query's variant, a conditional request's 304, the work, and the one policy.
+     */
+    public Answer serveObject(Query query, Caller caller, ObjectWork work,
+                              Function<ImageException, Representation> failure) {
+        ImageObject object;
+        try {
+            object = engine.object(query.identifier(), caller);
+        } catch (ImageException e) {
+            return policy.render(failure.apply(e), caller);
+        }
+        Validated v = new Validated(object.lastModified(), Validators.etag(object.version(), query.variant()),
+                object.personal());
+        if (Validators.notModified(caller, v.lastModified(), v.etag())) return policy.notModified(v, query, caller);
+        Representation r;
+        try {
+            r = work.render(object);
+        } catch (ImageException e) {
+            r = failure.apply(e);
+        }
+        return policy.render(r.success() ? v : null, r, query, caller);
+    }
+
+    /** One page of an object, resolved for the caller (its file, mtime and size; nothing read yet). */
+    public ResolvedImage resolve(String identifier, Caller caller) throws ImageException {
+        return engine.resolve(identifier, caller);
+    }
+
+    /** The header facts of a resolved image. */
+    public ImageInfo info(ResolvedImage image) throws ImageException {
+        return engine.info(image);
     }
 
     /** The image, its facts and this query's ETag; no conditional check. */

@@ -21,11 +21,22 @@ final class Validators {
         return "\"" + image.fingerprint() + "-" + Long.toHexString(crc.getValue()) + "\"";
     }
 
+    /** Strong, for a document made from an object of {@code version} (which changes when the object does). */
+    static String etag(String version, String variant) {
+        CRC32 crc = new CRC32();
+        crc.update(variant.getBytes(StandardCharsets.UTF_8));
+        return "\"" + version + "-" + Long.toHexString(crc.getValue()) + "\"";
+    }
+
     /**
      * True when the client's copy is current: If-None-Match naming the ETag, or (without If-None-Match)
      * If-Modified-Since at or after the file's mtime, to the second.
      */
     static boolean notModified(Caller caller, ResolvedImage image, String etag) {
+        return notModified(caller, image.lastModified(), etag);
+    }
+
+    static boolean notModified(Caller caller, long lastModified, String etag) {
         if (caller == null) return false;
         String inm = caller.header("If-None-Match");
         if (inm != null) {
@@ -36,6 +47,6 @@ final class Validators {
             return false;
         }
         long ims = HttpDates.parse(caller.header("If-Modified-Since"));
-        return ims >= 0 && image.lastModified() / 1000 <= ims / 1000;
+        return ims >= 0 && lastModified / 1000 <= ims / 1000;
     }
 }

@@ -22,6 +22,7 @@ import org.vellum.pipeline.ImageService;
 import org.vellum.pool.DecoderPool;
 import org.vellum.protocol.deepzoom.DeepZoom;
 import org.vellum.protocol.iiif.IiifHandler;
+import org.vellum.protocol.iiif.Presentation;
 import org.vellum.protocol.iip.IipProtocol;
 import org.vellum.protocol.zoomify.Zoomify;
 import org.vellum.source.FilesystemResolver;
@@ -45,6 +46,7 @@ public final class Vellum implements AutoCloseable {
     private final DeepZoom deepZoom;
     private final IipProtocol iip;
     private final IiifHandler iiif;
+    private final Presentation presentation;
 
     public Vellum(Settings settings) {
         this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
@@ -63,6 +65,7 @@ public final class Vellum implements AutoCloseable {
         this.deepZoom = new DeepZoom(service);
         this.iip = new IipProtocol(service, List.of(zoomify, deepZoom));
         this.iiif = new IiifHandler(service);
+        this.presentation = new Presentation(service);
         for (OutputFormat f : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
             LOG.info("{} output: {}", f.extension(), Encoders.available(f) ? Encoders.describe(f)
                     : "not offered (" + Encoders.describe(f) + ")");
@@ -79,7 +82,7 @@ public final class Vellum implements AutoCloseable {
 
     /** Every servlet with its paths; the viewer page at {@code /} shows {@code defaultImage} unless asked for another. */
     public List<Routes.Route> routes(String defaultImage) {
-        return Routes.of(settings, policy, iip, zoomify, deepZoom, iiif, defaultImage);
+        return Routes.of(settings, policy, iip, zoomify, deepZoom, iiif, presentation, defaultImage);
     }
 
     /**

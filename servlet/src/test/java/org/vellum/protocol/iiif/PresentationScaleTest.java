@@ -1,0 +1,58 @@
+package org.vellum.protocol.iiif;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vellum.config.Settings;
+import org.vellum.testing.Books;
+import org.vellum.testing.Http;
+
+/**
+ * On demand (bench/RESULTS.md): {@code -Dvellum.bench.pages=1500} makes a folder of that many pages and times its
+ * manifest cold (every page's header read), warm (kept for the folder's mtime), and after a page is added (listing
+ * again, headers from the engine's cache). Skipped without the property: making the pages takes a while.
+ */
+class PresentationScaleTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aManifestOfManyPages() throws Exception {
+        int pages = Integer.getInteger("vellum.bench.pages", 0);
+        assumeTrue(pages > 0, "on demand: -Dvellum.bench.pages=N");
+        Path book = Files.createDirectories(tmp.resolve("images/book"));
+        long made = System.nanoTime();
+        for (int i = 1; i <= pages; i++) Books.writePage(book, String.format("f%d.jp2", i), i, 64 + i % 5, 48);
+        System.out.printf("made %d pages in %d ms%n", pages, (System.nanoTime() - made) / 1_000_000);
+        try (Http vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX",
+                tmp.resolve("images").toString())))) {
+            vellum.ok("/iiif/3/book%2Ff1.jp2/info.json");    // classes and the native library loaded
+            long cold = time(vellum, pages);
+            long warm = Long.MAX_VALUE;
+            for (int i = 0; i < 5; i++) warm = Math.min(warm, time(vellum, pages));
+            Books.writePage(book, "f0.jp2", 0, 64, 48);
+            Files.setLastModifiedTime(book, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+            long changed = time(vellum, pages + 1);
+            System.out.printf("manifest of %d pages: cold %d ms, warm %d ms (best of 5), after a page was added "
+                    + "%d ms%n", pages, cold, warm, changed);
+        }
+    }
+
+    private static long time(Http vellum, int pages) {
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = vellum.get("/iiif/presentation/book/manifest");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(200, r.statusCode());
+        assertEquals(pages, PresentationTest.items(MiniJson.parse(Http.text(r))).size());
+        return ms;
+    }
+}
