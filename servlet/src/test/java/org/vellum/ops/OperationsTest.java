@@ -166,6 +166,14 @@ class OperationsTest {
         }
     }
 
+    @Test
+    void aMetricsSettingOtherThanOffLoopbackOrTokenIsRefusedAtStart() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Settings.fromEnvironment(Map.of("METRICS", "public")));
+        assertTrue(e.getMessage().contains("METRICS must be off, loopback or token"), e.getMessage());
+        assertEquals(Settings.MetricsAccess.LOOPBACK, Settings.defaults().metrics(), "the default");
+    }
+
     /** host ident user [time] "request" status bytes "referer" "agent" milliseconds */
     private static final Pattern COMBINED = Pattern.compile(
             "(\\S+) - (\\S+) \\[(\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})] \"(\\S+) (\\S+) (HTTP/[\\d.]+)\" "
