@@ -166,9 +166,9 @@ public record Settings(
             "The bearer token /metrics asks for when METRICS=token; with METRICS=token and no token, /metrics is off "
                     + "(the leading dot keeps the OSGi property out of the service's properties)").secret();
     public static final Setting<String> REQUEST_LOG = Setting.text("requestLog", "REQUEST_LOG", "",
-            "The embedded server's request log: a file to append one NCSA combined line per request to, followed by "
-                    + "the milliseconds taken; yyyy_mm_dd in the name rotates it daily; empty for none. The WAR and "
-                    + "the OSGi runtime log through their container's request log");
+            "The request log: a file to append one NCSA combined line per request to, followed by the "
+                    + "milliseconds taken; yyyy_mm_dd in the name rotates it daily; empty for none. The embedded server "
+                    + "writes it; bin/vellum hands it to Felix HTTP's own request log; a WAR logs through its container");
 
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
