@@ -138,7 +138,7 @@ public @interface VellumConfiguration {
     int avifSpeed() default 10;
 
     @AttributeDefinition(name = "METRICS",
-            description = "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this machine, and never through a proxy that sets X-Forwarded-For or Forwarded), token (anyone sending Authorization: Bearer METRICS_TOKEN)")
+            description = "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this machine, and never through a proxy: a request with X-Forwarded-*, Forwarded, X-Real-IP or Via is refused), token (anyone sending Authorization: Bearer METRICS_TOKEN)")
     String metrics() default "loopback";
 
     @AttributeDefinition(name = "METRICS_TOKEN", type = AttributeType.PASSWORD, required = false,

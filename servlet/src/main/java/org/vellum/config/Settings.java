@@ -159,8 +159,8 @@ public record Settings(
 
     public static final Setting<String> METRICS = Setting.text("metrics", "METRICS", "loopback",
             "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this "
-                    + "machine, and never through a proxy that sets X-Forwarded-For or Forwarded), token (anyone "
-                    + "sending Authorization: Bearer METRICS_TOKEN)")
+                    + "machine, and never through a proxy: a request with X-Forwarded-*, Forwarded, X-Real-IP or Via "
+                    + "is refused), token (anyone sending Authorization: Bearer METRICS_TOKEN)")
             .check(v -> MetricsAccess.of(v).name().toLowerCase(java.util.Locale.ROOT));
     public static final Setting<String> METRICS_TOKEN = Setting.text(".metricsToken", "METRICS_TOKEN", "",
             "The bearer token /metrics asks for when METRICS=token; with METRICS=token and no token, /metrics is off "

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,11 +16,14 @@ import org.vellum.ops.VellumMetrics;
 
 /**
  * {@code /metrics} in the Prometheus text format, for whom METRICS allows: nobody (404, as if there were no such
- * path), clients on this machine that did not come through a proxy (a request carrying X-Forwarded-For or Forwarded
- * came from elsewhere, even if the proxy is local: 404), or anyone with {@code Authorization: Bearer METRICS_TOKEN}
+ * path), clients on this machine that did not come through a proxy (a request carrying any header a proxy adds came
+ * from elsewhere, even if the proxy is local: 404), or anyone with {@code Authorization: Bearer METRICS_TOKEN}
  * (else 401).
  */
 public final class MetricsServlet extends HttpServlet {
+    /** What nginx, Apache, HAProxy and the like add; docs/deployment.md's nginx example sets only X-Forwarded-Proto/-Host. */
+    private static final List<String> PROXY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via");
     private final VellumMetrics metrics;
     private final Settings.MetricsAccess access;
     private final byte[] token;
@@ -63,7 +67,9 @@ public final class MetricsServlet extends HttpServlet {
     }
 
     private static boolean fromThisMachine(HttpServletRequest req) {
-        if (req.getHeader("X-Forwarded-For") != null || req.getHeader("Forwarded") != null) return false;
+        for (String h : PROXY_HEADERS) {
+            if (req.getHeader(h) != null) return false;
+        }
         try {
             return InetAddress.getByName(req.getRemoteAddr()).isLoopbackAddress();   // a literal: no lookup
         } catch (UnknownHostException e) {

@@ -135,6 +135,10 @@ class OperationsTest {
                     .replace("charset=UTF-8", "charset=utf-8"));
             assertEquals(404, http.get("/metrics", "X-Forwarded-For", "203.0.113.9").statusCode());
             assertEquals(404, http.get("/metrics", "Forwarded", "for=203.0.113.9").statusCode());
+            // what docs/deployment.md's nginx example sends: no X-Forwarded-For at all
+            assertEquals(404, http.get("/metrics", "X-Forwarded-Proto", "https", "X-Forwarded-Host",
+                    "images.example.org").statusCode());
+            assertEquals(404, http.get("/metrics", "Via", "1.1 proxy").statusCode());
         }
     }
 
