@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.ServiceReference;
 import org.vellum.api.Caller;
 import org.vellum.api.ForbiddenPathException;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
@@ -40,6 +41,15 @@ final class ResolverChain implements ImageResolver {
 
     int size() {
         return entries.size();
+    }
+
+    /** The resolvers that report on their backend (an adapter's database), as they are now. */
+    List<HealthCheck> healthChecks() {
+        List<HealthCheck> checks = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.resolver instanceof HealthCheck c) checks.add(c);
+        }
+        return checks;
     }
 
     @Override

@@ -42,8 +42,9 @@ import org.vellum.server.Vellum;
 
 /**
  * Vellum on the Servlet Whiteboard: owns the {@link Vellum} built from configuration {@value VellumConfiguration#PID}
- * (decoder pool, engine, output cache, servlets) and registers the IIP, Zoomify, Deep Zoom, IIIF and viewer servlets
- * at the paths the embedded launcher uses. The registered servlets are thin fronts that hand each request to the
+ * (decoder pool, engine, output cache, metrics, servlets) and registers the IIP, Zoomify, Deep Zoom, IIIF, viewer,
+ * health and metrics servlets at the paths the embedded launcher uses; readiness asks every resolver service that is
+ * also a {@link org.vellum.api.HealthCheck}. The registered servlets are thin fronts that hand each request to the
  * current generation, so a configuration change builds a new Vellum (new pool size, empty caches sized anew, a new
  * memcached client, new image root), switches the fronts over to it without unregistering anything, and closes the
  * old one once its requests have finished. Deactivation answers 503 to new requests, waits for the ones in flight,
@@ -167,8 +168,8 @@ public class VellumComponent {
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean closing;
 
-        Generation(Settings settings, ImageResolver resolver) {
-            vellum = new Vellum(settings, resolver);
+        Generation(Settings settings, ResolverChain resolver) {
+            vellum = new Vellum(settings, resolver, resolver::healthChecks);
             String image = settings.viewerImage();
             if (image.isBlank()) image = firstImage(settings.filesystemPrefix());
             routes = vellum.routes(image);

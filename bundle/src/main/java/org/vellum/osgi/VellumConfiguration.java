@@ -3,6 +3,7 @@
 package org.vellum.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -135,4 +136,16 @@ public @interface VellumConfiguration {
     @AttributeDefinition(name = "AVIF_SPEED", min = "0", max = "10",
             description = "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
     int avifSpeed() default 10;
+
+    @AttributeDefinition(name = "METRICS",
+            description = "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this machine, and never through a proxy: a request with X-Forwarded-*, Forwarded, X-Real-IP or Via is refused), token (anyone sending Authorization: Bearer METRICS_TOKEN)")
+    String metrics() default "loopback";
+
+    @AttributeDefinition(name = "METRICS_TOKEN", type = AttributeType.PASSWORD, required = false,
+            description = "The bearer token /metrics asks for when METRICS=token; with METRICS=token and no token, /metrics is off (the leading dot keeps the OSGi property out of the service's properties)")
+    String _metricsToken() default "";
+
+    @AttributeDefinition(name = "REQUEST_LOG", required = false,
+            description = "The request log: a file to append one NCSA combined line per request to, followed by the milliseconds taken; yyyy_mm_dd in the name rotates it daily; empty for none. The embedded server writes it; bin/vellum hands it to Felix HTTP's own request log; a WAR logs through its container")
+    String requestLog() default "";
 }

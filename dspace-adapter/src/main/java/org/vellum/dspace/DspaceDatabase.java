@@ -266,6 +266,16 @@ final class DspaceDatabase implements AutoCloseable {
         }
     }
 
+    /** Answers when the database does: a pooled connection and {@code SELECT 1}, bounded by DSPACE_DB_TIMEOUT. */
+    void ping() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement("SELECT 1")) {
+            st.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) throw new SQLException("SELECT 1 returned no row");
+            }
+        }
+    }
+
     DataSource dataSource() {
         return dataSource;
     }

@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
@@ -37,7 +38,7 @@ import org.vellum.api.ResolverException;
  * personal. Database answers, DSpace's authorisation answers and file checks are cached, so a tile request in the
  * steady state costs a stat and no query.
  */
-public final class DspaceResolver implements ImageResolver, AutoCloseable {
+public final class DspaceResolver implements ImageResolver, HealthCheck, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DspaceResolver.class);
 
     private final DspaceSettings settings;
@@ -435,6 +436,18 @@ public final class DspaceResolver implements ImageResolver, AutoCloseable {
     /** Database queries sent so far (for tests and monitoring). */
     public long databaseQueries() {
         return db.queries();
+    }
+
+    /** Readiness names DSpace's database when it does not answer. */
+    @Override
+    public String name() {
+        return "dspace-database";
+    }
+
+    /** A pooled connection and SELECT 1, within DSPACE_DB_TIMEOUT. */
+    @Override
+    public void check() throws Exception {
+        db.ping();
     }
 
     @Override

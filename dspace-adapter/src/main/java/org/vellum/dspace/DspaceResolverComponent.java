@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.vellum.api.Caller;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
@@ -24,7 +25,7 @@ import org.vellum.api.settings.SettingSource;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = {"vellum.resolver.prefix=dspace", "service.ranking:Integer=100"})
 @Designate(ocd = DspaceConfiguration.class)
-public final class DspaceResolverComponent implements ImageResolver {
+public final class DspaceResolverComponent implements ImageResolver, HealthCheck {
     private DspaceResolver resolver;
 
     @Activate
@@ -41,6 +42,18 @@ public final class DspaceResolverComponent implements ImageResolver {
     /** The typed configuration, read by the same declarations as the environment. */
     static DspaceSettings settingsOf(DspaceConfiguration config) {
         return DspaceSettings.from(SettingSource.configuration(DspaceConfiguration.class, config));
+    }
+
+    @Override
+    public String name() {
+        return "dspace-database";
+    }
+
+    @Override
+    public void check() throws Exception {
+        DspaceResolver r = resolver;
+        if (r == null) throw new IllegalStateException("not active");
+        r.check();
     }
 
     @Override

@@ -41,14 +41,21 @@ final class FelixRuntime implements AutoCloseable {
     /** Felix HTTP's URI compliance: as bin/vellum's runtime sets it. */
     static final String URI_COMPLIANCE = "org.eclipse.jetty.UriComplianceMode";
 
+    /** Felix HTTP's request log properties: bin/vellum sets the file, the distribution the format. */
+    static final String REQUEST_LOG_FILE = "org.apache.felix.http.requestlog.file.path";
+    static final String REQUEST_LOG_FORMAT = "org.apache.felix.http.requestlog.file.format";
+
     final Path bundles;
     final Framework framework;
     final BundleContext context;
+    /** Where Felix HTTP logs the requests, as bin/vellum's runtime does with REQUEST_LOG. */
+    final Path requestLog;
 
-    private FelixRuntime(Path bundles, Framework framework) {
+    private FelixRuntime(Path bundles, Framework framework, Path requestLog) {
         this.bundles = bundles;
         this.framework = framework;
         this.context = framework.getBundleContext();
+        this.requestLog = requestLog;
     }
 
     /** A framework property of the distribution bin/vellum starts (bundle/src/main/felix/conf/config.properties). */
@@ -80,10 +87,14 @@ final class FelixRuntime implements AutoCloseable {
         // OsgiRuntimeTest, c896634, whose set-up this class now holds).
         config.put("org.apache.felix.http.timeout", "3000");
         config.put(URI_COMPLIANCE, distributionSetting(URI_COMPLIANCE));
+        Path requestLog = storage.resolveSibling(storage.getFileName() + "-requests.log");
+        config.put(REQUEST_LOG_FILE, requestLog.toString());
+        config.put(REQUEST_LOG_FORMAT, distributionSetting(REQUEST_LOG_FORMAT));
+        config.put("org.apache.felix.http.requestlog.file.append", "true");
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         framework.init();
         framework.start();
-        FelixRuntime felix = new FelixRuntime(bundles, framework);
+        FelixRuntime felix = new FelixRuntime(bundles, framework, requestLog);
         felix.installAndStart(PLATFORM);
         return felix;
     }

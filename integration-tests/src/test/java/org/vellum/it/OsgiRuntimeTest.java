@@ -255,6 +255,97 @@ class OsgiRuntimeTest {
         }
     }
 
+    /**
+     * /health and /metrics are on the whiteboard at the embedded server's paths; after a bundle update the new
+     * revision's registry starts from zero, each metric family is there once (nothing registered twice, nothing of the
+     * old revision left) and the same families come back. (That the old revision's meters leave nothing reachable is
+     * the class-loader check of the test below.)
+     */
+    @Test
+    @Order(2)
+    void healthAndMetricsSurviveABundleUpdateWithoutDuplicatesOrLeftoverMeters() throws Exception {
+        assertEquals(200, get("/health/live").statusCode());
+        HttpResponse<byte[]> ready = get("/health/ready");
+        assertEquals(200, ready.statusCode(), new String(ready.body()));
+        assertTrue(new String(ready.body()).contains("\"image-folder\":{\"status\":\"up\"}"));
+        for (int i = 0; i < 3; i++) assertEquals(200, get("/iip?FIF=grid.jp2&JTL=1," + i).statusCode());
+        String before = scrape();
+        assertTrue(tiles(before) >= 3, before);
+        List<String> families = families(before);
+        assertEquals(families.stream().distinct().toList(), families, "each family once");
+
+        try (InputStream in = Files.newInputStream(jarB)) {
+            vellum.update(in);
+        }
+        refresh(vellum);
+        awaitServing();                                         // one tile: 0,0
+        for (int i = 0; i < 2; i++) assertEquals(200, get("/iip?FIF=grid.jp2&JTL=1," + i).statusCode());
+        String after = scrape();
+        assertEquals(3, tiles(after), "the new revision counts from zero, once per request");
+        List<String> again = families(after);
+        assertEquals(again.stream().distinct().toList(), again, "each family once after the update");
+        assertEquals(new java.util.TreeSet<>(families.stream().filter(f -> f.startsWith("vellum_")).toList()),
+                new java.util.TreeSet<>(again.stream().filter(f -> f.startsWith("vellum_")).toList()));
+        assertEquals(count(before, "\nvellum_cache_hits_total{"), count(after, "\nvellum_cache_hits_total{"),
+                "one series per cache, as before");
+
+        try (InputStream in = Files.newInputStream(jarA)) {        // back to the jar the other tests expect
+            vellum.update(in);
+        }
+        refresh(vellum);
+        awaitServing();
+    }
+
+    /** Felix HTTP's own request log, set up as bin/vellum does for REQUEST_LOG: the embedded server's line. */
+    @Test
+    @Order(1)
+    void felixLogsRequestsAsNcsaCombinedLinesWithTheMillisecondsTaken() throws Exception {
+        String path = "/iip?FIF=grid.jp2&JTL=1,2&felixlog=" + System.nanoTime();
+        byte[] tile = get(path).body();
+        java.util.regex.Pattern combined = java.util.regex.Pattern.compile("(\\S+) - (\\S+) \\[(\\d{2}/\\w{3}/"
+                + "\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000)] \"GET (\\S+) HTTP/1\\.1\" (\\d{3}) (\\d+|-) \"([^\"]*)\" "
+                + "\"([^\"]*)\" (\\d+)");
+        String line = null;
+        for (int i = 0; i < 100 && line == null; i++) {
+            if (Files.exists(felix.requestLog)) {
+                line = Files.readAllLines(felix.requestLog).stream().filter(l -> l.contains(path)).findFirst()
+                        .orElse(null);
+            }
+            if (line == null) Thread.sleep(50);
+        }
+        assertNotNull(line, "a line for " + path + " in " + felix.requestLog);
+        java.util.regex.Matcher m = combined.matcher(line);
+        assertTrue(m.matches(), line);
+        assertEquals("127.0.0.1", m.group(1));
+        assertEquals(path, m.group(4));
+        assertEquals("200", m.group(5));
+        assertEquals(String.valueOf(tile.length), m.group(6));
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<byte[]> r = get("/metrics");
+        assertEquals(200, r.statusCode(), "loopback clients may read /metrics by default");
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private static double tiles(String scrape) {
+        String key = "vellum_requests_seconds_count{kind=\"tile\",protocol=\"iip\",status=\"200\"";
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(key)) return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim());
+        }
+        return 0;
+    }
+
+    private static List<String> families(String scrape) {
+        return scrape.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
     @Test
     @Order(3)
     void fiftyUpdatesRestartsAndReinstallsUnderLoadLeakNothing() throws Exception {

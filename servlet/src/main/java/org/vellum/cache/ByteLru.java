@@ -33,6 +33,7 @@ final class ByteLru implements MemoryBudget.Holder {
     private final long capacity;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true);
     private long bytes;
+    private long evictions;
 
     ByteLru(long capacity) {
         this.capacity = capacity;
@@ -63,6 +64,7 @@ final class ByteLru implements MemoryBudget.Holder {
         while (bytes > capacity && eldest.hasNext()) {
             bytes -= cost(eldest.next().getValue().value);
             eldest.remove();
+            evictions++;
         }
     }
 
@@ -99,7 +101,13 @@ final class ByteLru implements MemoryBudget.Holder {
         Entry gone = entries.remove(key);
         if (gone == null) return false;
         bytes -= cost(gone.value);
+        evictions++;
         return true;
+    }
+
+    /** Entries given up so far, for room or for the memory budget (clear() is not counted). */
+    synchronized long evictions() {
+        return evictions;
     }
 
     synchronized int size() {

@@ -73,9 +73,10 @@ public final class DiskCache implements AutoCloseable {
      * @param writes    files written (renamed into place) by this node
      * @param bytes     bytes in the folder as this node counts them: the last scan plus its own writes since
      * @param evictions files this node deleted to stay within the limit
+     * @param errors    files that could not be read or written, or were found damaged
      */
-    public record Stats(long hits, long misses, long writes, long bytes, long evictions) {
-        public static final Stats NONE = new Stats(0, 0, 0, 0, 0);
+    public record Stats(long hits, long misses, long writes, long bytes, long evictions, long errors) {
+        public static final Stats NONE = new Stats(0, 0, 0, 0, 0, 0);
     }
 
     private final Path dir;
@@ -86,6 +87,7 @@ public final class DiskCache implements AutoCloseable {
     private long bytes;                                          // guarded by this
     private long written;                                        // guarded by this: all bytes this node wrote
     private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
     private final AtomicLong lastWarning = new AtomicLong();
     private final Object wake = new Object();
     private boolean overLimit;                                   // guarded by wake
@@ -137,6 +139,7 @@ public final class DiskCache implements AutoCloseable {
             return null;
         } catch (IOException e) {
             warn("cannot read", file, e);
+            errors.incrementAndGet();
             misses.incrementAndGet();
             return null;
         }
@@ -159,6 +162,7 @@ public final class DiskCache implements AutoCloseable {
     }
 
     private byte[] damaged(Path file, String why) {
+        errors.incrementAndGet();
         warn("ignoring a damaged entry (" + why + ")", file, null);
         return null;
     }
@@ -201,6 +205,7 @@ public final class DiskCache implements AutoCloseable {
             if (added(HEADER + (long) value.length) > limit) wakeEvictor();
         } catch (IOException e) {
             warn("cannot write", file, e);
+            errors.incrementAndGet();
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
@@ -231,7 +236,7 @@ public final class DiskCache implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(hits.get(), misses.get(), writes.get(), bytes(), evictions.get());
+        return new Stats(hits.get(), misses.get(), writes.get(), bytes(), evictions.get(), errors.get());
     }
 
     private synchronized long added(long n) {

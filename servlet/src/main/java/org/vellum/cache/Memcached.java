@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,23 @@ public final class Memcached implements AutoCloseable {
     private static final long RELATIVE_EXPIRY_LIMIT = 30L * 24 * 3600;
     private static final int MAX_LINE = 1024;
 
+    /**
+     * @param hits   lookups answered
+     * @param misses lookups the server had nothing for (a failed or skipped lookup is an error, not a miss)
+     * @param stores values stored
+     * @param errors operations that failed (timeouts, refused connections, bad replies), or were skipped while a
+     *               server was held to be down
+     */
+    public record Stats(long hits, long misses, long stores, long errors) {
+        public static final Stats NONE = new Stats(0, 0, 0, 0);
+    }
+
     private final List<Server> servers;
     private final int expirySeconds;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong stores = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
 
     private Memcached(List<Server> servers, int expirySeconds) {
         this.servers = servers;
@@ -81,7 +97,10 @@ public final class Memcached implements AutoCloseable {
     /** The value stored under {@code key}, or null when there is none or the server cannot be asked now. */
     public byte[] get(String key) {
         Server server = serverFor(key);
-        if (!server.usable()) return null;
+        if (!server.usable()) {
+            errors.incrementAndGet();
+            return null;
+        }
         Connection c = null;
         try {
             c = server.connection();
@@ -100,8 +119,10 @@ public final class Memcached implements AutoCloseable {
             if (!line.equals("END")) throw new IOException("unexpected reply " + line);
             server.release(c);
             server.succeeded();
+            (value == null ? misses : hits).incrementAndGet();
             return value;
         } catch (IOException | RuntimeException e) {
+            errors.incrementAndGet();
             server.failed(c, e);
             return null;
         }
@@ -110,7 +131,10 @@ public final class Memcached implements AutoCloseable {
     /** Stores {@code value} under {@code key} for MEMCACHED_TIMEOUT seconds; quietly does nothing if it cannot. */
     public void set(String key, byte[] value) {
         Server server = serverFor(key);
-        if (!server.usable()) return;
+        if (!server.usable()) {
+            errors.incrementAndGet();
+            return;
+        }
         Connection c = null;
         try {
             c = server.connection();
@@ -125,6 +149,7 @@ public final class Memcached implements AutoCloseable {
             String line = c.line();
             server.succeeded();
             if (line.equals("STORED")) {
+                stores.incrementAndGet();
                 server.release(c);
             } else {
                 // e.g. "SERVER_ERROR object too large for cache": the server is fine, this value does not fit
@@ -132,8 +157,13 @@ public final class Memcached implements AutoCloseable {
                 c.close();
             }
         } catch (IOException | RuntimeException e) {
+            errors.incrementAndGet();
             server.failed(c, e);
         }
+    }
+
+    public Stats stats() {
+        return new Stats(hits.get(), misses.get(), stores.get(), errors.get());
     }
 
     private Server serverFor(String key) {

@@ -40,9 +40,10 @@ public final class OutputCache implements AutoCloseable {
      * @param coalesced   waited for a concurrent request's result instead
      * @param entries     images held in memory now
      * @param bytes       bytes held in memory now, as counted against MAX_IMAGE_CACHE_SIZE
+     * @param evictions   images this node's memory gave up, for room or for the memory budget
      */
     public record Stats(long localHits, long diskHits, long sharedHits, long produced, long coalesced, int entries,
-            long bytes) {
+            long bytes, long evictions) {
     }
 
     private final ByteLru local;
@@ -182,7 +183,8 @@ public final class OutputCache implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(localHits.get(), diskHits.get(), sharedHits.get(), produced.get(), coalesced.get(),
-                local == null ? 0 : local.size(), local == null ? 0 : local.bytes());
+                local == null ? 0 : local.size(), local == null ? 0 : local.bytes(),
+                local == null ? 0 : local.evictions());
     }
 
     /** The memory bound in bytes, 0 when the memory cache is off. */
@@ -197,6 +199,11 @@ public final class OutputCache implements AutoCloseable {
     /** The disk cache's figures; all 0 when DISK_CACHE_DIR is not set. */
     public DiskCache.Stats diskStats() {
         return disk == null ? DiskCache.Stats.NONE : disk.stats();
+    }
+
+    /** The memcached client's figures; all 0 when MEMCACHED_SERVERS is not set. */
+    public Memcached.Stats memcachedStats() {
+        return shared == null ? Memcached.Stats.NONE : shared.stats();
     }
 
     /** Empties this node's memory (the disk and memcached are shared with other nodes and keep their entries). */

@@ -45,7 +45,24 @@ public record Settings(
         Icc iccProfiles,
         int webpQuality,
         int avifQuality,
-        int avifSpeed) {
+        int avifSpeed,
+        MetricsAccess metrics,
+        String metricsToken,
+        String requestLog) {
+
+    /** Who may read /metrics: see {@link #METRICS}. */
+    public enum MetricsAccess {
+        OFF, LOOPBACK, TOKEN;
+
+        static MetricsAccess of(String v) {
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "off", "false", "no", "0" -> OFF;
+                case "token" -> TOKEN;
+                case "loopback", "" -> LOOPBACK;
+                default -> throw new IllegalArgumentException("METRICS must be off, loopback or token, not " + v);
+            };
+        }
+    }
 
     /** What is done with an image's ICC profile: see {@link #ICC_PROFILES}. */
     public enum Icc {
@@ -140,12 +157,26 @@ public record Settings(
             "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
             .within(0, 10);
 
+    public static final Setting<String> METRICS = Setting.text("metrics", "METRICS", "loopback",
+            "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this "
+                    + "machine, and never through a proxy: a request with X-Forwarded-*, Forwarded, X-Real-IP or Via "
+                    + "is refused), token (anyone sending Authorization: Bearer METRICS_TOKEN)")
+            .check(v -> MetricsAccess.of(v).name().toLowerCase(java.util.Locale.ROOT));
+    public static final Setting<String> METRICS_TOKEN = Setting.text(".metricsToken", "METRICS_TOKEN", "",
+            "The bearer token /metrics asks for when METRICS=token; with METRICS=token and no token, /metrics is off "
+                    + "(the leading dot keeps the OSGi property out of the service's properties)").secret();
+    public static final Setting<String> REQUEST_LOG = Setting.text("requestLog", "REQUEST_LOG", "",
+            "The request log: a file to append one NCSA combined line per request to, followed by the "
+                    + "milliseconds taken; yyyy_mm_dd in the name rotates it daily; empty for none. The embedded server "
+                    + "writes it; bin/vellum hands it to Felix HTTP's own request log; a WAR logs through its container");
+
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
             MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
-            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED);
+            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED,
+            METRICS, METRICS_TOKEN, REQUEST_LOG);
 
     /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
@@ -191,7 +222,10 @@ public record Settings(
                 Icc.of(ICC_PROFILES.read(source)),
                 WEBP_QUALITY.read(source),
                 AVIF_QUALITY.read(source),
-                AVIF_SPEED.read(source));
+                AVIF_SPEED.read(source),
+                MetricsAccess.of(METRICS.read(source)),
+                METRICS_TOKEN.read(source),
+                REQUEST_LOG.read(source));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -215,7 +249,7 @@ public record Settings(
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
-                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed);
+                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed, metrics, metricsToken, requestLog);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.vellum.http;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.vellum.api.Caller;
+import org.vellum.ops.VellumMetrics;
 import org.vellum.config.Settings;
 import org.vellum.pipeline.Answer;
 import org.vellum.pipeline.HttpPolicy;
@@ -22,8 +23,8 @@ public final class IiifServlet extends ProtocolServlet {
     private final Settings settings;
     private final HttpPolicy policy;
 
-    public IiifServlet(IiifHandler handler, Presentation presentation, HttpPolicy policy) {
-        super(policy);
+    public IiifServlet(IiifHandler handler, Presentation presentation, HttpPolicy policy, VellumMetrics metrics) {
+        super("iiif", policy, metrics);
         this.handler = handler;
         this.presentation = presentation;
         this.policy = policy;
@@ -50,5 +51,17 @@ public final class IiifServlet extends ProtocolServlet {
         }
         return handler.handle(version, slash < 0 ? "" : rest.substring(slash + 1), base + "/" + version.number(),
                 caller);
+    }
+
+    /**
+     * info.json (and the bare id, which redirects to it) is info; every image request is a region, since IIIF has no
+     * tile requests of its own (a viewer's tiles are regions of the tile size).
+     */
+    @Override
+    protected String kind(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        String mount = req.getContextPath() + req.getServletPath();
+        String rest = uri.startsWith(mount) ? uri.substring(mount.length()) : uri;
+        return rest.endsWith("/info.json") || rest.chars().filter(c -> c == '/').count() < 4 ? INFO : REGION;
     }
 }

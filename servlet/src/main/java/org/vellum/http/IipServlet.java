@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.util.Locale;
+
 import org.vellum.api.Caller;
+import org.vellum.ops.VellumMetrics;
 import org.vellum.pipeline.Answer;
 import org.vellum.pipeline.HttpPolicy;
 import org.vellum.protocol.iip.IipProtocol;
@@ -16,8 +19,8 @@ public final class IipServlet extends ProtocolServlet {
     private static final String MAPPED_QUERY = IipServlet.class.getName() + ".query";
     private final IipProtocol protocol;
 
-    public IipServlet(IipProtocol protocol, HttpPolicy policy) {
-        super(policy);
+    public IipServlet(IipProtocol protocol, HttpPolicy policy, VellumMetrics metrics) {
+        super("iip", policy, metrics);
         this.protocol = protocol;
     }
 
@@ -27,6 +30,25 @@ public final class IipServlet extends ProtocolServlet {
         String query = mapped != null ? mapped : req.getQueryString();
         if ((query == null || query.isEmpty()) && "POST".equals(req.getMethod())) query = postBody(req);
         return protocol.handle(query, caller);
+    }
+
+    /**
+     * JTL, TIL and PTL and the Zoomify= and DeepZoom= tile paths are tiles; CVT is a region; OBJ, the descriptions
+     * and anything else is info.
+     */
+    @Override
+    protected String kind(HttpServletRequest req) {
+        String mapped = (String) req.getAttribute(MAPPED_QUERY);
+        String query = mapped != null ? mapped : req.getQueryString();
+        if (query == null) return INFO;
+        String q = "&" + query.toLowerCase(Locale.ROOT);
+        if (q.contains("&jtl=") || q.contains("&til=") || q.contains("&ptl=")) return TILE;
+        if (q.contains("&cvt=")) return REGION;
+        if ((q.contains("&zoomify=") || q.contains("&deepzoom=")) && (q.contains("/tilegroup") || q.contains("_files/")
+                || q.contains("%2ftilegroup") || q.contains("_files%2f"))) {
+            return TILE;
+        }
+        return INFO;
     }
 
     /** iipsrv reads the request from a POST body when there is no query string. */

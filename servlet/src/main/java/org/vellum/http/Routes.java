@@ -5,6 +5,8 @@ import java.util.List;
 import jakarta.servlet.http.HttpServlet;
 
 import org.vellum.config.Settings;
+import org.vellum.ops.Readiness;
+import org.vellum.ops.VellumMetrics;
 import org.vellum.pipeline.HttpPolicy;
 import org.vellum.protocol.PathEndpoint;
 import org.vellum.protocol.iiif.IiifHandler;
@@ -33,16 +35,21 @@ public final class Routes {
      * @param zoomify      at /zoomify/*
      * @param deepZoom     at /deepzoom/*
      * @param defaultImage what the viewer page at {@code /} shows unless asked for another
+     * @param metrics      where the protocol servlets count requests, and what {@code /metrics} shows
+     * @param readiness    what {@code /health/ready} checks
      */
     public static List<Route> of(Settings settings, HttpPolicy policy, IipProtocol iip, PathEndpoint zoomify,
                                  PathEndpoint deepZoom, IiifHandler iiif, Presentation presentation,
-                                 String defaultImage) {
-        IipServlet iipServlet = new IipServlet(iip, policy);
+                                 String defaultImage, VellumMetrics metrics, Readiness readiness) {
+        IipServlet iipServlet = new IipServlet(iip, policy, metrics);
         return List.of(
                 new Route("iip", IIP_PATHS, iipServlet),
-                new Route("zoomify", List.of("/zoomify/*"), new PathServlet(zoomify, policy)),
-                new Route("deepzoom", List.of("/deepzoom/*"), new PathServlet(deepZoom, policy)),
-                new Route("iiif", List.of(settings.iiifPrefix() + "/*"), new IiifServlet(iiif, presentation, policy)),
+                new Route("zoomify", List.of("/zoomify/*"), new PathServlet("zoomify", zoomify, policy, metrics)),
+                new Route("deepzoom", List.of("/deepzoom/*"), new PathServlet("deepzoom", deepZoom, policy, metrics)),
+                new Route("iiif", List.of(settings.iiifPrefix() + "/*"),
+                        new IiifServlet(iiif, presentation, policy, metrics)),
+                new Route("health", List.of("/health/*"), new HealthServlet(readiness)),
+                new Route("metrics", List.of("/metrics"), new MetricsServlet(metrics, settings)),
                 new Route("viewer", List.of("/"),
                         new StaticServlet(defaultImage, UriMap.parse(settings.uriMap()), iipServlet,
                                 settings.iiifPrefix())));

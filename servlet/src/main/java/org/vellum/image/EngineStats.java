@@ -11,10 +11,19 @@ import org.vellum.pool.PoolStats;
  * @param budget the memory bound all investments share, what they use now and what was given up for it
  * @param levels whole decoded levels kept
  * @param plans  how decodes were made (the planner's choices)
- * @param output the cache of encoded images
+ * @param output   the cache of encoded images
+ * @param failures decodes that failed, by why
  */
 public record EngineStats(PoolStats pool, MemoryBudget.Stats budget, Levels levels, Plans plans,
-                          OutputCache.Stats output) {
+                          OutputCache.Stats output, Failures failures) {
+
+    /**
+     * Decodes that failed, by class: {@code file} OpenJPEG could not read the file (damaged, truncated, not JPEG
+     * 2000, or no decoder free in time), {@code decodeLimit} the request needs more than MAX_DECODE_PIXELS,
+     * {@code region} the region does not fit the image, {@code internal} anything else (a bug).
+     */
+    public record Failures(long file, long decodeLimit, long region, long internal) {
+    }
 
     /** @param dropped levels given up (for LEVEL_CACHE_SIZE or the budget) */
     public record Levels(int kept, long bytes, long hits, long decoded, long dropped) {

@@ -53,6 +53,10 @@ public final class ImageEngine {
     private final OutputCache cache;
     private final LevelCache levels;
     private final AtomicLong lastStats = new AtomicLong(System.nanoTime());
+    private final AtomicLong fileFailures = new AtomicLong();
+    private final AtomicLong limitFailures = new AtomicLong();
+    private final AtomicLong regionFailures = new AtomicLong();
+    private final AtomicLong internalFailures = new AtomicLong();
     private final MemoryBudget budget;
     private final DecodePlanner planner;
     private final IccProfiles profiles = new IccProfiles();
@@ -91,7 +95,9 @@ public final class ImageEngine {
         DecodePlanner.Stats p = planner.stats();
         return new EngineStats(pool.stats(), budget.stats(),
                 levels.stats(),
-                new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split(), p.refused()), cache.stats());
+                new EngineStats.Plans(p.windows(), p.kept(), p.wholeLevels(), p.split(), p.refused()), cache.stats(),
+                new EngineStats.Failures(fileFailures.get(), limitFailures.get(), regionFailures.get(),
+                        internalFailures.get()));
     }
 
     /** Waits until the whole levels being decoded in the background are kept; false on timeout (tests). */
@@ -454,15 +460,19 @@ public final class ImageEngine {
         try {
             return pool.withDecoder(key, work, keep);
         } catch (DecodeLimitException e) {
+            limitFailures.incrementAndGet();
             throw new ImageException(413, "Cannot decode " + image.identifier() + " at this size: "
                     + hidePath(e.getMessage(), image) + " (MAX_DECODE_PIXELS)", e);
         } catch (OpenJpegException e) {
             // 404 as iipsrv answers file errors: viewers skip a missing tile; the text says what is wrong with the file.
+            fileFailures.incrementAndGet();
             LOG.warn("Cannot decode {}: {}", image.path(), e.getMessage());
             throw new ImageException(404, "Cannot decode " + image.identifier() + ": " + hidePath(e.getMessage(), image), e);
         } catch (IllegalArgumentException e) {
+            regionFailures.incrementAndGet();
             throw new ImageException(400, "Bad region for " + image.identifier() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            internalFailures.incrementAndGet();
             LOG.error("Decoder failure on {}", image.path(), e);
             throw new ImageException(500, "Decoder failure on " + image.identifier(), e);
         }

@@ -557,7 +557,8 @@ public final class DecoderPool implements AutoCloseable {
 
     public PoolStats stats() {
         PoolStats stats = new PoolStats(pool.getNumActive(), pool.getNumIdle(), pool.getCreatedCount(),
-                pool.getDestroyedCount(), borrowed.get(), waits.get(), invalidated.get(), nativeBytes.get());
+                pool.getDestroyedCount(), borrowed.get(), waits.get(), invalidated.get(), nativeBytes.get(),
+                working.getQueueLength() + pool.getNumWaiters());
         LOG.debug("decoder pool {}", stats);
         return stats;
     }

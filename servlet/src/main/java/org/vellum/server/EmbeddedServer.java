@@ -3,8 +3,10 @@ package org.vellum.server;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.vellum.api.ImageResolver;
@@ -22,6 +24,14 @@ public final class EmbeddedServer implements AutoCloseable {
     public static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("IIIF",
             UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
             UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS);
+
+    /**
+     * NCSA combined (Apache's {@code %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"}), the time in GMT, then
+     * the milliseconds the request took: what goaccess, awstats and most log shippers read as "combined" with a
+     * trailing field.
+     */
+    public static final String REQUEST_LOG_FORMAT = "%{client}a - %u %{dd/MMM/yyyy:HH:mm:ss ZZZ|GMT}t \"%r\" %s %{CLF}O "
+            + "\"%{Referer}i\" \"%{User-Agent}i\" %{ms}T";
 
     private final Server jetty;
     private final Vellum vellum;
@@ -57,6 +67,7 @@ public final class EmbeddedServer implements AutoCloseable {
             for (String pattern : route.patterns()) context.addServlet(holder, pattern);
         }
         jetty.setHandler(context);
+        if (!settings.requestLog().isBlank()) jetty.setRequestLog(requestLog(settings.requestLog().trim()));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -64,6 +75,14 @@ public final class EmbeddedServer implements AutoCloseable {
             throw e;
         }
         return new EmbeddedServer(jetty, vellum);
+    }
+
+    /** Jetty's own request log, to REQUEST_LOG (a file, appended to; "-" for standard error). */
+    private static CustomRequestLog requestLog(String file) {
+        RequestLogWriter writer = file.equals("-") ? new RequestLogWriter() : new RequestLogWriter(file);
+        writer.setAppend(true);
+        writer.setTimeZone("GMT");
+        return new CustomRequestLog(writer, REQUEST_LOG_FORMAT);
     }
 
     public int port() {

@@ -3,11 +3,14 @@ package org.vellum.server;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageResolver;
 import org.vellum.cache.OutputCache;
 import org.vellum.config.Settings;
@@ -16,6 +19,8 @@ import org.vellum.image.Encoders;
 import org.vellum.image.ImageEngine;
 import org.vellum.image.OutputFormat;
 import org.vellum.memory.MemoryBudget;
+import org.vellum.ops.Readiness;
+import org.vellum.ops.VellumMetrics;
 import org.vellum.pipeline.Answer;
 import org.vellum.pipeline.HttpPolicy;
 import org.vellum.pipeline.ImageService;
@@ -28,9 +33,10 @@ import org.vellum.protocol.zoomify.Zoomify;
 import org.vellum.source.FilesystemResolver;
 
 /**
- * One running server's parts, built from one settings object: engine, pipeline, protocols and their routes. Closing
- * it closes the decoder pool and stops its threads, and drops the output cache and its memcached connections. The
- * OSGi bundle builds one per configuration, with the resolver services chained as {@code resolver}.
+ * One running server's parts, built from one settings object: engine, pipeline, protocols, metrics, readiness and
+ * their routes. Closing it closes the decoder pool and stops its threads, drops the output cache and its memcached
+ * connections, and unregisters its meters. The OSGi bundle builds one per configuration, with the resolver services
+ * chained as {@code resolver}.
  */
 public final class Vellum implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vellum.class);
@@ -47,12 +53,21 @@ public final class Vellum implements AutoCloseable {
     private final IipProtocol iip;
     private final IiifHandler iiif;
     private final Presentation presentation;
+    private final VellumMetrics metrics;
+    private final Readiness readiness;
 
     public Vellum(Settings settings) {
         this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
     }
 
+    /** Readiness asks the resolver too when it is a {@link HealthCheck} (an adapter's). */
     public Vellum(Settings settings, ImageResolver resolver) {
+        this(settings, resolver, () -> resolver instanceof HealthCheck c ? List.of(c) : List.of());
+    }
+
+    /** @param healthChecks the adapters' checks, asked afresh on every readiness probe */
+    public Vellum(Settings settings, ImageResolver resolver,
+                  Supplier<? extends Collection<HealthCheck>> healthChecks) {
         this.settings = settings;
         MemoryBudget budget = new MemoryBudget(settings.memoryBudgetBytes());
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
@@ -66,6 +81,8 @@ public final class Vellum implements AutoCloseable {
         this.iip = new IipProtocol(service, List.of(zoomify, deepZoom));
         this.iiif = new IiifHandler(service);
         this.presentation = new Presentation(service);
+        this.metrics = new VellumMetrics(engine);
+        this.readiness = new Readiness(settings.filesystemPrefix(), healthChecks);
         for (OutputFormat f : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
             LOG.info("{} output: {}", f.extension(), Encoders.available(f) ? Encoders.describe(f)
                     : "not offered (" + Encoders.describe(f) + ")");
@@ -82,7 +99,11 @@ public final class Vellum implements AutoCloseable {
 
     /** Every servlet with its paths; the viewer page at {@code /} shows {@code defaultImage} unless asked for another. */
     public List<Routes.Route> routes(String defaultImage) {
-        return Routes.of(settings, policy, iip, zoomify, deepZoom, iiif, presentation, defaultImage);
+        return Routes.of(settings, policy, iip, zoomify, deepZoom, iiif, presentation, defaultImage, metrics, readiness);
+    }
+
+    public VellumMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -119,6 +140,7 @@ public final class Vellum implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         engine.close();
         pool.close();
         cache.close();

@@ -38,7 +38,24 @@ class PackageDependenciesTest {
         noClasses().that().resideInAnyPackage("org.vellum.image..", "org.vellum.codec..", "org.vellum.pool..",
                         "org.vellum.cache..", "org.vellum.memory..", "org.vellum.source..", "org.vellum.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.vellum.pipeline..", "org.vellum.protocol..",
+                        "org.vellum.http..", "org.vellum.server..", "org.vellum.ops..", "jakarta.servlet..")
+                .check(classes);
+    }
+
+    /** Health and metrics read the engine's figures; the servlets in http expose them. */
+    @Test
+    void operationsKnowNoProtocolAndNoServlet() {
+        noClasses().that().resideInAPackage("org.vellum.ops..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.vellum.pipeline..", "org.vellum.protocol..",
                         "org.vellum.http..", "org.vellum.server..", "jakarta.servlet..")
+                .check(classes);
+    }
+
+    /** One place knows the metrics library, so replacing it touches one package. */
+    @Test
+    void onlyOperationsUseMicrometer() {
+        noClasses().that().resideOutsideOfPackage("org.vellum.ops..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
                 .check(classes);
     }
 

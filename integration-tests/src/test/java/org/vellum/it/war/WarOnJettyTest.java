@@ -193,6 +193,21 @@ class WarOnJettyTest {
         assertEquals(base + "iiif/3/sub%2Fpage.jp2", jsonString(r.body(), "id"));
     }
 
+    /** The operations paths below the context path too: health probes and the metrics of the requests made here. */
+    @Test
+    void healthAndMetricsAreServedBelowTheContextPath() throws Exception {
+        assertEquals(200, get("health/live").statusCode());
+        HttpResponse<byte[]> ready = get("health/ready");
+        assertEquals(200, ready.statusCode(), new String(ready.body(), StandardCharsets.UTF_8));
+        assertEquals(200, get("iip?FIF=grid.jp2&JTL=0,0").statusCode());
+        HttpResponse<byte[]> metrics = get("metrics");
+        assertEquals(200, metrics.statusCode(), "the test's client is on loopback");
+        String text = new String(metrics.body(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("vellum_requests_seconds_count{kind=\"tile\",protocol=\"iip\",status=\"200\""),
+                text);
+        assertTrue(text.contains("vellum_decoders_open "), text);
+    }
+
     @Test
     void viewerPageAndOpenSeadragonAreServed() throws Exception {
         HttpResponse<String> page = getText("");
