@@ -135,4 +135,8 @@ public @interface VellumConfiguration {
     @AttributeDefinition(name = "AVIF_SPEED", min = "0", max = "10",
             description = "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
     int avifSpeed() default 10;
+
+    @AttributeDefinition(name = "REDEPLOY_WAIT", min = "0.0", max = "300.0",
+            description = "OSGi: seconds a request waits while a new revision of the bundle starts, then answered by it; 503 + Retry-After if none is up by then (0: at once)")
+    double redeployWait() default 5;
 }

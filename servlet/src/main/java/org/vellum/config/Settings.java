@@ -45,7 +45,8 @@ public record Settings(
         Icc iccProfiles,
         int webpQuality,
         int avifQuality,
-        int avifSpeed) {
+        int avifSpeed,
+        double redeployWait) {
 
     /** What is done with an image's ICC profile: see {@link #ICC_PROFILES}. */
     public enum Icc {
@@ -139,13 +140,17 @@ public record Settings(
     public static final Setting<Integer> AVIF_SPEED = Setting.integer("avifSpeed", "AVIF_SPEED", 10,
             "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
             .within(0, 10);
+    public static final Setting<Double> REDEPLOY_WAIT = Setting.number("redeployWait", "REDEPLOY_WAIT", 5,
+            "OSGi: seconds a request waits while a new revision of the bundle starts, then answered by it; 503 + "
+                    + "Retry-After if none is up by then (0: at once)").within(0.0, 300.0);
 
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
             MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
-            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED);
+            DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED,
+            REDEPLOY_WAIT);
 
     /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
@@ -191,7 +196,8 @@ public record Settings(
                 Icc.of(ICC_PROFILES.read(source)),
                 WEBP_QUALITY.read(source),
                 AVIF_QUALITY.read(source),
-                AVIF_SPEED.read(source));
+                AVIF_SPEED.read(source),
+                REDEPLOY_WAIT.read(source));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -215,7 +221,7 @@ public record Settings(
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
-                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed);
+                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed, redeployWait);
     }
 
     /**
@@ -225,6 +231,11 @@ public record Settings(
     private static double defaultLevelCacheSize() {
         // levels live in direct memory, which the JVM bounds by the heap's size unless told otherwise
         return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 2 / CACHE_MB));
+    }
+
+    /** REDEPLOY_WAIT in milliseconds. */
+    public long redeployWaitMillis() {
+        return Math.round(redeployWait * 1000);
     }
 
     /** MEMORY_BUDGET in bytes. */
