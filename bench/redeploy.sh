@@ -2,7 +2,7 @@
 # Redeploys under load, on demand: bench/redeploy.sh
 # Starts bin/vellum (the Felix runtime) on 127.0.0.1, drives it with wrk (random IIP tiles over every level, 8
 # connections) and, while wrk runs, drops UPDATES (50) new builds of the bundle into the runtime's deploy/ folder, one
-# every INTERVAL (4) seconds, as an operator updating Vellum in place would (the same jar with a new Bundle-Version
+# every INTERVAL (6) seconds, as an operator updating Vellum in place would (the same jar with a new Bundle-Version
 # qualifier; FileInstall updates and refreshes the bundle). Beside wrk a probe sends one request at a time on its own
 # connection and logs each answer's status and latency, so the latency a request meets during a switch is visible.
 # Before that, BASELINE (20) seconds of the same load without updates. Prints: answers by status, non-200 count,
@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bench/common.sh"
 UPDATES=${UPDATES:-50}
-INTERVAL=${INTERVAL:-4}
+INTERVAL=${INTERVAL:-6}
 BASELINE=${BASELINE:-20}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-2}

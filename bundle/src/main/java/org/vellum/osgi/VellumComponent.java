@@ -38,6 +38,8 @@ import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
 import org.vellum.server.DefaultImage;
+import org.vellum.server.JnaCleaner;
+import org.vellum.server.RecordMethodCache;
 import org.vellum.server.Vellum;
 
 /**
