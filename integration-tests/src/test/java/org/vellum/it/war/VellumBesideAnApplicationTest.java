@@ -73,7 +73,7 @@ class VellumBesideAnApplicationTest {
     }
 
     @Deployment(name = "vellum", order = 1, testable = false)
-    static WebArchive vellumDeployment() throws IOException {
+    static WebArchive vellumDeployment() throws Exception {
         images = Files.createTempDirectory("vellum-recipe-images");
         Jp2Writer.write(images.resolve("page.jp2"), page(900, 600), new Jp2EncodeOptions(4, 1, 256, true, true));
         return vellum(images);
