@@ -131,6 +131,11 @@ class RedeployUnderLoadTest {
     @Test
     @Order(3)
     void updatesAndConfigurationChangesUnderLoadAnswerOnly200() throws Exception {
+        // A switch is: drain the old revision's requests, start the new one and its warm-up. On a CI machine shared
+        // with other builds that took up to 6 s (load 12): the wait here covers it, so that a 503 means a real loss.
+        Map<String, Object> settings = Map.of("filesystemPrefix", images.toString(), "redeployWait", 30);
+        felix.configure(PID, settings);
+        awaitRegistered("(vellum.redeployWait=30000)");
         await200(TILE);
         Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -176,7 +181,8 @@ class RedeployUnderLoadTest {
                 }
                 felix.refresh(vellum);
                 Thread.sleep(200);
-                felix.configure(PID, Map.of("filesystemPrefix", images.toString(), "jpegQuality", 60 + i % 2 * 20));
+                felix.configure(PID, Map.of("filesystemPrefix", images.toString(), "redeployWait", 30,
+                        "jpegQuality", 60 + i % 2 * 20));
                 Thread.sleep(200);
             }
         } finally {
