@@ -38,6 +38,8 @@ import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
 import org.vellum.server.DefaultImage;
+import org.vellum.server.JnaCleaner;
+import org.vellum.server.RecordMethodCache;
 import org.vellum.server.Vellum;
 
 /**
@@ -47,7 +49,8 @@ import org.vellum.server.Vellum;
  * also a {@link org.vellum.api.HealthCheck}. The registered servlets are thin fronts that hand each request to the
  * current generation, so a configuration change builds a new Vellum (new pool size, empty caches sized anew, a new
  * memcached client, new image root), switches the fronts over to it without unregistering anything, and closes the
- * old one once its requests have finished. Deactivation answers 503 to new requests, waits for the ones in flight,
+ * old one once its requests have finished. Deactivation turns new requests away (to the gate, which holds them for
+ * the next revision, or with 503 where there is no gate), waits for the ones in flight,
  * then closes the pool and its threads and the memcached sockets, and stops the embedded JNA's cleaner thread, so
  * nothing of this bundle stays reachable after it is uninstalled.
  */
@@ -58,6 +61,13 @@ import org.vellum.server.Vellum;
 public class VellumComponent {
     private static final Logger LOG = LoggerFactory.getLogger(VellumComponent.class);
     private static final long DRAIN_MILLIS = 30_000;
+    /**
+     * Request attributes shared with the gate bundle (org.vellum.osgi.gate), which imports nothing of Vellum: it sets
+     * the first on every request to Vellum's paths; a front whose revision is going away sets the second (its route)
+     * instead of answering, and the gate then hands the request to the next revision.
+     */
+    static final String GATE = "org.vellum.gate";
+    static final String GATE_RETRY = "org.vellum.gate.retry";
 
     private final ResolverChain resolvers = new ResolverChain();
     private final Map<String, ServiceRegistration<Servlet>> registrations = new LinkedHashMap<>();
@@ -80,7 +90,7 @@ public class VellumComponent {
         current = g;
         for (Routes.Route route : g.routes) {
             registrations.put(route.name(), context.registerService(Servlet.class, new Front(route.name()),
-                    properties(route)));
+                    properties(route, g.settings())));
         }
         LOG.info("Vellum serves {} (IIP at {}, IIIF at {}/3 and /2)", g.settings().filesystemPrefix(),
                 String.join(", ", Routes.IIP_PATHS), g.settings().iiifPrefix());
@@ -91,10 +101,11 @@ public class VellumComponent {
         Generation next = new Generation(settingsOf(config), resolvers);
         Generation old = current;
         current = next;
+        boolean waitChanged = next.settings().redeployWaitMillis() != old.settings().redeployWaitMillis();
         for (int i = 0; i < next.routes.size(); i++) {
             Routes.Route route = next.routes.get(i);
-            if (!route.patterns().equals(old.routes.get(i).patterns())) {
-                registrations.get(route.name()).setProperties(properties(route));   // e.g. a new IIIF_PREFIX
+            if (waitChanged || !route.patterns().equals(old.routes.get(i).patterns())) {   // e.g. a new IIIF_PREFIX
+                registrations.get(route.name()).setProperties(properties(route, next.settings()));
             }
         }
         LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
@@ -123,12 +134,16 @@ public class VellumComponent {
         RecordMethodCache.forgetOurRecords();
     }
 
-    /** The whiteboard properties of a route; {@code vellum.servlet} lets the gate bundle mirror its patterns. */
-    private static Dictionary<String, Object> properties(Routes.Route route) {
+    /**
+     * The whiteboard properties of a route; {@code vellum.servlet} lets the gate bundle mirror its patterns and
+     * {@code vellum.redeployWait} tells it how long a request may wait for the next revision (REDEPLOY_WAIT, in ms).
+     */
+    private static Dictionary<String, Object> properties(Routes.Route route, Settings settings) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, route.patterns().toArray(String[]::new));
         p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "vellum-" + route.name());
         p.put("vellum.servlet", route.name());
+        p.put("vellum.redeployWait", settings.redeployWaitMillis());
         return p;
     }
 
@@ -152,6 +167,10 @@ public class VellumComponent {
                 } finally {
                     g.exit();
                 }
+            }
+            if (req.getAttribute(GATE) != null) {
+                req.setAttribute(GATE_RETRY, name);         // the gate holds the request for the next revision
+                return;
             }
             resp.setStatus(503);
             resp.setHeader("Retry-After", "1");

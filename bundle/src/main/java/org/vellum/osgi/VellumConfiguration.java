@@ -148,4 +148,8 @@ public @interface VellumConfiguration {
     @AttributeDefinition(name = "REQUEST_LOG", required = false,
             description = "The request log: a file to append one NCSA combined line per request to, followed by the milliseconds taken; yyyy_mm_dd in the name rotates it daily; empty for none. The embedded server writes it; bin/vellum hands it to Felix HTTP's own request log; a WAR logs through its container")
     String requestLog() default "";
+
+    @AttributeDefinition(name = "REDEPLOY_WAIT", min = "0.0", max = "300.0",
+            description = "OSGi: seconds a request waits while a new revision of the bundle starts, then answered by it; 503 + Retry-After if none is up by then (0: at once)")
+    double redeployWait() default 5;
 }

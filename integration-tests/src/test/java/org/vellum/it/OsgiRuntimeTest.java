@@ -62,7 +62,8 @@ import org.vellum.codec.openjpeg.Jp2Writer;
 /**
  * Vellum as an OSGi bundle in a real Felix started in this JVM (SCR, ConfigAdmin, Felix HTTP Jetty 12 with the
  * Servlet Whiteboard, on a free loopback port): configuration changes reach the next responses, and the bundle can be
- * updated, restarted, uninstalled and reinstalled 50 times under load with only 200s and 503s answered, after which no
+ * updated, restarted, uninstalled and reinstalled 50 times under load with only 200s and 503s answered (the gate holds
+ * requests for the next revision, RedeployUnderLoadTest), after which no
  * Vellum thread is alive, no Vellum class loader is reachable, and file descriptors and native memory are back near
  * their baseline. The framework lives in the test JVM (not the test in the framework) so the test can watch class
  * loaders die.
@@ -423,6 +424,9 @@ class OsgiRuntimeTest {
             for (Thread t : clients) t.join(30_000);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // no revision comes back after this uninstall: the gate should turn requests away at once, not hold them
+        configure(Map.of("filesystemPrefix", images.toString(), "redeployWait", 0.05));
+        awaitRedeployWait(50);
         track(loaders);
         vellum.uninstall();
         refresh(vellum);
@@ -569,6 +573,16 @@ class OsgiRuntimeTest {
 
     private void refresh(Bundle b) throws InterruptedException {
         felix.refresh(b);
+    }
+
+    /** Waits until Vellum's servlets carry REDEPLOY_WAIT = {@code millis} (the configuration applied). */
+    private void awaitRedeployWait(long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (context.getAllServiceReferences("jakarta.servlet.Servlet",
+                "(&(vellum.servlet=iip)(vellum.redeployWait=" + millis + "))") == null) {
+            assertTrue(System.nanoTime() < end, "REDEPLOY_WAIT " + millis + " ms applied");
+            Thread.sleep(20);
+        }
     }
 
     private void awaitServing() throws Exception {

@@ -48,7 +48,8 @@ public record Settings(
         int avifSpeed,
         MetricsAccess metrics,
         String metricsToken,
-        String requestLog) {
+        String requestLog,
+        double redeployWait) {
 
     /** Who may read /metrics: see {@link #METRICS}. */
     public enum MetricsAccess {
@@ -156,6 +157,9 @@ public record Settings(
     public static final Setting<Integer> AVIF_SPEED = Setting.integer("avifSpeed", "AVIF_SPEED", 10,
             "libavif's encoder speed 0-10, 10 the fastest (same bytes and error as 8 in a third of the time)")
             .within(0, 10);
+    public static final Setting<Double> REDEPLOY_WAIT = Setting.number("redeployWait", "REDEPLOY_WAIT", 5,
+            "OSGi: seconds a request waits while a new revision of the bundle starts, then answered by it; 503 + "
+                    + "Retry-After if none is up by then (0: at once)").within(0.0, 300.0);
 
     public static final Setting<String> METRICS = Setting.text("metrics", "METRICS", "loopback",
             "Who may read /metrics (Prometheus text format): off (404 for everyone), loopback (only clients on this "
@@ -176,7 +180,7 @@ public record Settings(
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
             DISK_CACHE_DIR, DISK_CACHE_SIZE, VIEWER_IMAGE, ICC_PROFILES, WEBP_QUALITY, AVIF_QUALITY, AVIF_SPEED,
-            METRICS, METRICS_TOKEN, REQUEST_LOG);
+            METRICS, METRICS_TOKEN, REQUEST_LOG, REDEPLOY_WAIT);
 
     /** Every declared default (machine-dependent ones for this machine). */
     public static Settings defaults() {
@@ -225,7 +229,8 @@ public record Settings(
                 AVIF_SPEED.read(source),
                 MetricsAccess.of(METRICS.read(source)),
                 METRICS_TOKEN.read(source),
-                REQUEST_LOG.read(source));
+                REQUEST_LOG.read(source),
+                REDEPLOY_WAIT.read(source));
     }
 
     /** MAX_CVT squared: any output MAX_CVT allows, within what the engine renders at all. */
@@ -249,7 +254,8 @@ public record Settings(
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,
-                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed, metrics, metricsToken, requestLog);
+                viewerImage, iccProfiles, webpQuality, avifQuality, avifSpeed, metrics, metricsToken, requestLog,
+                redeployWait);
     }
 
     /**
@@ -259,6 +265,11 @@ public record Settings(
     private static double defaultLevelCacheSize() {
         // levels live in direct memory, which the JVM bounds by the heap's size unless told otherwise
         return Math.max(4, Math.min(128, Runtime.getRuntime().maxMemory() / 2 / CACHE_MB));
+    }
+
+    /** REDEPLOY_WAIT in milliseconds. */
+    public long redeployWaitMillis() {
+        return Math.round(redeployWait * 1000);
     }
 
     /** MEMORY_BUDGET in bytes. */

@@ -55,6 +55,8 @@ public final class Vellum implements AutoCloseable {
     private final Presentation presentation;
     private final VellumMetrics metrics;
     private final Readiness readiness;
+    /** The warm-up, which may outlive {@link #warmUp}'s wait on a busy machine; {@link #close} waits for it. */
+    private volatile Thread warmUp;
 
     public Vellum(Settings settings) {
         this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
@@ -130,6 +132,7 @@ public final class Vellum implements AutoCloseable {
         }, "vellum-warm-up");
         worker.setDaemon(true);
         worker.setContextClassLoader(null);
+        warmUp = worker;
         worker.start();
         try {
             worker.join(WARM_UP_WAIT.toMillis());
@@ -144,5 +147,15 @@ public final class Vellum implements AutoCloseable {
         engine.close();
         pool.close();
         cache.close();
+        // a warm-up still running uses JNA after this (and would start JNA's cleaner thread again after an undeploy
+        // stopped it: Tomcat reported it); with the pool closed it ends at once
+        Thread w = warmUp;
+        if (w != null) {
+            try {
+                w.join(WARM_UP_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -21,7 +21,8 @@ import org.vellum.http.Routes;
 /**
  * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
  * variables, then the web.xml context parameters of the same names (these win); the servlets at the same paths as
- * bin/vellum, below the context path; the decoder pool closed when the container stops the application.
+ * bin/vellum, below the context path; when the container stops the application, the decoder pool closed, the WAR's
+ * own JNA cleaner thread stopped and the JDK's record method cache cleared, so that its class loader can go.
  */
 public final class VellumWebApp implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(VellumWebApp.class);
@@ -65,6 +66,8 @@ public final class VellumWebApp implements ServletContextListener {
             event.getServletContext().removeAttribute(VELLUM);
             v.close();
         }
+        JnaCleaner.stopIfOurs();
+        RecordMethodCache.forgetOurRecords();
     }
 
     /** The context parameters, which override the environment variables of the same names. */

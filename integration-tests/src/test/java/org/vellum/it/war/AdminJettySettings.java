@@ -18,6 +18,9 @@ import org.jboss.shrinkwrap.api.Archive;
 public final class AdminJettySettings implements LoadableExtension {
     @Override
     public void register(ExtensionBuilder builder) {
+        // the Tomcat execution runs without the Jetty adapter on its class path
+        if (getClass().getClassLoader().getResource(
+                "org/jboss/arquillian/container/jetty/embedded_12_ee10/WebAppContextProcessor.class") == null) return;
         builder.service(WebAppContextProcessor.class, EncodedSlashes.class);
     }
 

@@ -1,4 +1,4 @@
-package org.vellum.osgi;
+package org.vellum.server;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -9,19 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets go of the one record class Java 17 keeps after its bundle is gone. A record's equals/hashCode/toString are
- * made by {@link ObjectMethods#bootstrap}, which adapts a few static method handles of the JDK to the record's types;
- * each of those handles remembers its last adaptation, strongly on Java 17 (JDK-8078641, softly since 18). So the
- * record class bootstrapped last in the JVM, and its bundle's class loader, stay reachable until another record is
- * bootstrapped. Asking for the three methods once more for a JDK class overwrites those entries with JDK types.
+ * Lets go of the one record class Java 17 keeps after its bundle is gone or its web application undeployed. A record's
+ * equals/hashCode/toString are made by {@link ObjectMethods#bootstrap}, which adapts a few static method handles of
+ * the JDK to the record's types; each of those handles remembers its last adaptation, strongly on Java 17
+ * (JDK-8078641, softly since 18). So the record class bootstrapped last in the JVM, and its bundle's or web
+ * application's class loader, stay reachable until another record is bootstrapped. Asking for the three methods once
+ * more for a JDK class overwrites those entries with JDK types.
  */
-final class RecordMethodCache {
+public final class RecordMethodCache {
     private static final Logger LOG = LoggerFactory.getLogger(RecordMethodCache.class);
 
     private RecordMethodCache() {
     }
 
-    static void forgetOurRecords() {
+    public static void forgetOurRecords() {
         if (Runtime.version().feature() >= 18) return;
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
