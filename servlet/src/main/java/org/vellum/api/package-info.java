@@ -1,9 +1,10 @@
 /**
  * What repository adapters implement and use: {@link org.vellum.api.ImageResolver} maps an identifier onto an image
- * file, {@link org.vellum.api.ResolvedImage} is its answer, {@link org.vellum.api.Caller} is who asks. Exported to
- * other bundles with this version; everything else of Vellum stays private to its bundle.
+ * file, {@link org.vellum.api.ResolvedImage} is its answer, {@link org.vellum.api.Caller} is who asks;
+ * {@link org.vellum.api.ResolverProvider} lets the WAR and the embedded launcher find an adapter on their class path.
+ * Exported to other bundles with this version; everything else of Vellum stays private to its bundle.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.vellum.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -17,15 +17,19 @@ import org.slf4j.LoggerFactory;
 import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
+import org.vellum.source.FilesystemResolver;
 
 /**
  * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
- * variables, then the web.xml context parameters of the same names (these win); the servlets at the same paths as
- * bin/vellum, below the context path; the decoder pool closed when the container stops the application.
+ * variables, then the web.xml context parameters of the same names (these win); the repository adapters in WEB-INF/lib
+ * that those settings ask for ({@link org.vellum.api.ResolverProvider}) asked before the image folder; the servlets at
+ * the same paths as bin/vellum, below the context path; the decoder pool and the adapters closed when the container
+ * stops the application.
  */
 public final class VellumWebApp implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(VellumWebApp.class);
     private static final String VELLUM = Vellum.class.getName();
+    private static final String ADAPTERS = Adapters.class.getName();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -37,7 +41,15 @@ public final class VellumWebApp implements ServletContextListener {
                     + "the container's working directory {}", Path.of(".").toAbsolutePath().normalize());
         }
         Settings settings = Settings.from(source);
-        Vellum vellum = new Vellum(settings);
+        Adapters adapters = Adapters.load(source, VellumWebApp.class.getClassLoader());
+        Vellum vellum;
+        try {
+            vellum = new Vellum(settings, adapters.before(
+                    new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix())));
+        } catch (RuntimeException e) {
+            adapters.close();
+            throw e;
+        }
         String image = settings.viewerImage().isEmpty() ? firstImage(settings.filesystemPrefix())
                 : settings.viewerImage();
         try {
@@ -50,20 +62,28 @@ public final class VellumWebApp implements ServletContextListener {
             }
         } catch (RuntimeException e) {
             vellum.close();
+            adapters.close();
             throw e;
         }
         context.setAttribute(VELLUM, vellum);
+        context.setAttribute(ADAPTERS, adapters);
         vellum.warmUp(image);
-        log.info("Vellum serves {} at {}/ (IIP at /iip, IIIF at {})", settings.filesystemPrefix(),
-                context.getContextPath(), settings.iiifPrefix());
+        log.info("Vellum serves {}{} at {}/ (IIP at /iip, IIIF at {})",
+                adapters.names().isEmpty() ? "" : String.join(", ", adapters.names()) + " and ",
+                settings.filesystemPrefix(), context.getContextPath(), settings.iiifPrefix());
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        Object vellum = event.getServletContext().getAttribute(VELLUM);
-        if (vellum instanceof Vellum v) {
-            event.getServletContext().removeAttribute(VELLUM);
+        ServletContext context = event.getServletContext();
+        if (context.getAttribute(VELLUM) instanceof Vellum v) {
+            context.removeAttribute(VELLUM);
             v.close();
+        }
+        // after the engine: no request is left that could still ask an adapter
+        if (context.getAttribute(ADAPTERS) instanceof Adapters a) {
+            context.removeAttribute(ADAPTERS);
+            a.close();
         }
     }
 
