@@ -41,7 +41,8 @@ public final class VellumWebApp implements ServletContextListener {
                     + "the container's working directory {}", Path.of(".").toAbsolutePath().normalize());
         }
         Settings settings = Settings.from(source);
-        Adapters adapters = Adapters.load(source, VellumWebApp.class.getClassLoader());
+        // the application's loader: WEB-INF/lib, whether or not the container lets its own class path go first
+        Adapters adapters = Adapters.load(source, context.getClassLoader());
         Vellum vellum;
         try {
             vellum = new Vellum(settings, adapters.before(
