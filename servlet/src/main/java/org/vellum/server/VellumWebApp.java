@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
+import javax.imageio.ImageIO;
+
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -34,6 +36,7 @@ public final class VellumWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        keepAwtFromPinningThisApplication();
         SettingSource source = SettingSource.variables(System.getenv())
                 .overriddenBy(SettingSource.variables(contextParameters(context)));
         if (source.find(Settings.FILESYSTEM_PREFIX.property(), Settings.FILESYSTEM_PREFIX.variable()) == null) {
@@ -85,6 +88,23 @@ public final class VellumWebApp implements ServletContextListener {
         if (context.getAttribute(ADAPTERS) instanceof Adapters a) {
             context.removeAttribute(ADAPTERS);
             a.close();
+        }
+    }
+
+    /**
+     * AWT's main AppContext, made once per JVM by the first thread that needs it (ImageIO does), keeps that thread's
+     * context class loader for the JVM's life: a request thread's is this application's, which undeploying would then
+     * leave behind. Made here with none, as Tomcat's JreMemoryLeakPreventionListener does. FedoraWarOnJettyTest sees
+     * the application's class loader collected after undeploying.
+     */
+    private static void keepAwtFromPinningThisApplication() {
+        Thread thread = Thread.currentThread();
+        ClassLoader loader = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            ImageIO.getCacheDirectory();
+        } finally {
+            thread.setContextClassLoader(loader);
         }
     }
 
