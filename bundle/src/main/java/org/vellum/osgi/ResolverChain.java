@@ -16,10 +16,11 @@ import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
 
 /**
- * The ImageResolver services, asked in service order (highest service.ranking first, then oldest): the first that
- * finds the image answers; "not found" passes the identifier on to the next one; "forbidden" is final, so no other
- * resolver is asked about a path that tried to leave its folder. An adapter bundle (DSpace) registers its resolver
- * with a ranking above 0 to be asked before the file system.
+ * The ImageResolver services, asked in service order (highest service.ranking first, then oldest) by the rule of
+ * {@link org.vellum.source.ResolverChain}, which the WAR shares: the first that finds the image answers; "not found"
+ * passes the identifier on to the next one; "forbidden" is final, so no other resolver is asked about a path that tried
+ * to leave its folder. An adapter bundle (DSpace, Fedora) registers its resolver with a ranking above 0 to be asked
+ * before the file system.
  */
 final class ResolverChain implements ImageResolver {
     private record Entry(ServiceReference<?> ref, ImageResolver resolver) {
@@ -58,48 +59,17 @@ final class ResolverChain implements ImageResolver {
         return resolve(identifier, null);
     }
 
-    /**
-     * A resolver that finds nothing, or calls the identifier malformed (400: not one of its own, e.g. a path for the
-     * DSpace resolver), passes it on; the first "not found" is the answer when nobody has it, else the first 400.
-     */
+    /** As {@link org.vellum.source.ResolverChain} asks, in service order. */
     @Override
     public ResolvedImage resolve(String identifier, Caller ctx)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
-        ImageNotFoundException notFound = null;
-        ResolverException malformed = null;
-        for (Entry e : entries) {
-            try {
-                return e.resolver.resolve(identifier, ctx);
-            } catch (ImageNotFoundException nf) {
-                if (notFound == null) notFound = nf;
-            } catch (ResolverException re) {
-                if (re.status() != 400) throw re;
-                if (malformed == null) malformed = re;
-            }
-        }
-        if (notFound != null) throw notFound;
-        if (malformed != null) throw malformed;
-        throw new ImageNotFoundException(identifier + ": no image resolver is available");
+        return org.vellum.source.ResolverChain.resolve(entries.stream().map(Entry::resolver).toList(), identifier, ctx);
     }
 
     /** Objects (books, items) the same way: the first resolver that has one answers. */
     @Override
     public ImageObject object(String identifier, Caller ctx)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
-        ImageNotFoundException notFound = null;
-        ResolverException malformed = null;
-        for (Entry e : entries) {
-            try {
-                return e.resolver.object(identifier, ctx);
-            } catch (ImageNotFoundException nf) {
-                if (notFound == null) notFound = nf;
-            } catch (ResolverException re) {
-                if (re.status() != 400) throw re;
-                if (malformed == null) malformed = re;
-            }
-        }
-        if (notFound != null) throw notFound;
-        if (malformed != null) throw malformed;
-        throw new ImageNotFoundException(identifier + ": no image resolver is available");
+        return org.vellum.source.ResolverChain.object(entries.stream().map(Entry::resolver).toList(), identifier, ctx);
     }
 }

@@ -205,8 +205,10 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
         return fetch == null ? 0 : fetch.totalBytes();
     }
 
+    /** Also lets go of the JDK's record method cache, which would keep this adapter's class loader (Java 17). */
     @Override
     public void close() {
         verified.clear();
+        RecordMethodCache.forgetOurRecords();
     }
 }

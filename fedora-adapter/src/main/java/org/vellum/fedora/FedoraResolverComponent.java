@@ -36,7 +36,6 @@ public final class FedoraResolverComponent implements ImageResolver {
     void deactivate() {
         if (resolver != null) resolver.close();
         resolver = null;
-        RecordMethodCache.forgetOurRecords();
     }
 
     /** The typed configuration, read by the same declarations as the environment. */

@@ -8,11 +8,15 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
+import org.vellum.source.FilesystemResolver;
 
 /**
  * {@code bin/vellum [--images DIR] [--port N] [--host H]}: serves a folder of images (FILESYSTEM_PREFIX), by default a
- * demo folder holding a generated demo image, on http://localhost:8080 (PORT) with a viewer page at /.
+ * demo folder holding a generated demo image, on http://localhost:8080 (PORT) with a viewer page at /. Repository
+ * adapters on the class path ({@link org.vellum.api.ResolverProvider}) that the environment configures are asked
+ * first.
  */
 public final class Main {
     private Main() {
@@ -41,13 +45,23 @@ public final class Main {
         String image = demo ? DemoImage.ensure(settings.filesystemPrefix()).getFileName().toString()
                 : !settings.viewerImage().isEmpty() ? settings.viewerImage() : firstImage(settings.filesystemPrefix());
         int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
-        EmbeddedServer server = EmbeddedServer.start(settings, host, port, image);
+        Adapters adapters = Adapters.load(SettingSource.variables(env), Main.class.getClassLoader());
+        EmbeddedServer server;
+        try {
+            server = EmbeddedServer.start(settings, adapters.before(new FilesystemResolver(settings.filesystemPrefix(),
+                    settings.filesystemSuffix())), host, port, image);
+        } catch (Exception e) {
+            adapters.close();
+            throw e;
+        }
         server.vellum().warmUp(image);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
             } catch (Exception e) {
                 log.warn("Stopping: {}", e.toString());
+            } finally {
+                adapters.close();
             }
         }));
         log.info("Vellum serves {} on http://localhost:{}/ (IIP at /iip, /fcgi-bin/iipsrv.fcgi, /iipsrv/iipsrv.fcgi)",

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
+import javax.imageio.ImageIO;
+
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -17,20 +19,25 @@ import org.slf4j.LoggerFactory;
 import org.vellum.api.settings.SettingSource;
 import org.vellum.config.Settings;
 import org.vellum.http.Routes;
+import org.vellum.source.FilesystemResolver;
 
 /**
  * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
- * variables, then the web.xml context parameters of the same names (these win); the servlets at the same paths as
- * bin/vellum, below the context path; when the container stops the application, the decoder pool closed, the WAR's
- * own JNA cleaner thread stopped and the JDK's record method cache cleared, so that its class loader can go.
+ * variables, then the web.xml context parameters of the same names (these win); the repository adapters in WEB-INF/lib
+ * that those settings ask for ({@link org.vellum.api.ResolverProvider}) asked before the image folder; the servlets at
+ * the same paths as bin/vellum, below the context path; when the container stops the application, the decoder pool
+ * and the adapters closed, the WAR's own JNA cleaner thread stopped and the JDK's record method cache cleared, so that
+ * its class loader can go.
  */
 public final class VellumWebApp implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(VellumWebApp.class);
     private static final String VELLUM = Vellum.class.getName();
+    private static final String ADAPTERS = Adapters.class.getName();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        keepAwtFromPinningThisApplication();
         SettingSource source = SettingSource.variables(System.getenv())
                 .overriddenBy(SettingSource.variables(contextParameters(context)));
         if (source.find(Settings.FILESYSTEM_PREFIX.property(), Settings.FILESYSTEM_PREFIX.variable()) == null) {
@@ -38,7 +45,16 @@ public final class VellumWebApp implements ServletContextListener {
                     + "the container's working directory {}", Path.of(".").toAbsolutePath().normalize());
         }
         Settings settings = Settings.from(source);
-        Vellum vellum = new Vellum(settings);
+        // the application's loader: WEB-INF/lib, whether or not the container lets its own class path go first
+        Adapters adapters = Adapters.load(source, context.getClassLoader());
+        Vellum vellum;
+        try {
+            vellum = new Vellum(settings, adapters.before(
+                    new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix())));
+        } catch (RuntimeException e) {
+            adapters.close();
+            throw e;
+        }
         String image = settings.viewerImage().isEmpty() ? firstImage(settings.filesystemPrefix())
                 : settings.viewerImage();
         try {
@@ -51,23 +67,48 @@ public final class VellumWebApp implements ServletContextListener {
             }
         } catch (RuntimeException e) {
             vellum.close();
+            adapters.close();
             throw e;
         }
         context.setAttribute(VELLUM, vellum);
+        context.setAttribute(ADAPTERS, adapters);
         vellum.warmUp(image);
-        log.info("Vellum serves {} at {}/ (IIP at /iip, IIIF at {})", settings.filesystemPrefix(),
-                context.getContextPath(), settings.iiifPrefix());
+        log.info("Vellum serves {}{} at {}/ (IIP at /iip, IIIF at {})",
+                adapters.names().isEmpty() ? "" : String.join(", ", adapters.names()) + " and ",
+                settings.filesystemPrefix(), context.getContextPath(), settings.iiifPrefix());
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        Object vellum = event.getServletContext().getAttribute(VELLUM);
-        if (vellum instanceof Vellum v) {
-            event.getServletContext().removeAttribute(VELLUM);
+        ServletContext context = event.getServletContext();
+        if (context.getAttribute(VELLUM) instanceof Vellum v) {
+            context.removeAttribute(VELLUM);
             v.close();
+        }
+        // after the engine: no request is left that could still ask an adapter
+        if (context.getAttribute(ADAPTERS) instanceof Adapters a) {
+            context.removeAttribute(ADAPTERS);
+            a.close();
         }
         JnaCleaner.stopIfOurs();
         RecordMethodCache.forgetOurRecords();
+    }
+
+    /**
+     * AWT's main AppContext, made once per JVM by the first thread that needs it (ImageIO does), keeps that thread's
+     * context class loader for the JVM's life: a request thread's is this application's, which undeploying would then
+     * leave behind. Made here with none, as Tomcat's JreMemoryLeakPreventionListener does. FedoraWarOnJettyTest sees
+     * the application's class loader collected after undeploying.
+     */
+    private static void keepAwtFromPinningThisApplication() {
+        Thread thread = Thread.currentThread();
+        ClassLoader loader = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            ImageIO.getCacheDirectory();
+        } finally {
+            thread.setContextClassLoader(loader);
+        }
     }
 
     /** The context parameters, which override the environment variables of the same names. */
