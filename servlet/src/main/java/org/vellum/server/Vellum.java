@@ -49,7 +49,8 @@ public final class Vellum implements AutoCloseable {
     private final Presentation presentation;
 
     public Vellum(Settings settings) {
-        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
+        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                settings.filenamePattern()));
     }
 
     public Vellum(Settings settings, ImageResolver resolver) {
