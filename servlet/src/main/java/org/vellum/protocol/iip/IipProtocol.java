@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.vellum.api.Caller;
@@ -71,8 +73,7 @@ public final class IipProtocol {
     }
 
     private static final List<String> OUTPUTS = List.of("jtl", "jtls", "ptl", "til", "cvt", "spectra", "pfl");
-    private static final java.util.regex.Pattern SDS =
-            java.util.regex.Pattern.compile("(-?\\d{1,9})(?:,(-?\\d{1,9}))?");
+    private static final Pattern SDS = Pattern.compile("(-?\\d{1,9})(?:,(-?\\d{1,9}))?");
 
     /**
      * The sequence view (h,v) in effect when the first output command runs, as iipsrv reads it then: the last SDS
@@ -83,7 +84,7 @@ public final class IipProtocol {
         int[] hv = {0, 90};
         for (IipQuery.Command c : commands) {
             if (c.name().equals("sds")) {
-                java.util.regex.Matcher m = SDS.matcher(IipQuery.decode(c.argument()).strip());
+                Matcher m = SDS.matcher(IipQuery.decode(c.argument()).strip());
                 if (!m.matches()) throw new ImageException(400, "SDS :: not a view h,v: " + c.argument());
                 hv = new int[] {Integer.parseInt(m.group(1)),
                         Integer.parseInt(m.group(2) != null ? m.group(2) : m.group(1))};
