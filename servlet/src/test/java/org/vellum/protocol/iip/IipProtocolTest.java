@@ -125,7 +125,7 @@ class IipProtocolTest {
         assertEquals(250, tile("seq", 1, 1, "&SDS=1,90").getHeight());
         assertEquals(400 - 256, decode(ok(iip("FIF=seq&JTLS=1,1,1,90")).body()).getWidth());   // 000_090: 44
         assertEquals(403, iip("FIF=seq&SDS=2,90&JTL=0,0").statusCode());        // the link leads out of the folder
-        for (String bad : List.of("SDS=x", "SDS=1", "SDS=3,90", "SDS=1,90,1", "SDS=", "SDS=1.5,90")) {
+        for (String bad : List.of("SDS=x", "SDS=1", "SDS=3,90", "SDS=1,90,1", "SDS=,90", "SDS=1.5,90")) {
             HttpResponse<byte[]> r = iip("FIF=seq&" + bad + "&JTL=0,0");
             assertEquals(400, r.statusCode(), bad);
         }
