@@ -19,6 +19,7 @@ final class ConfigurationSettings {
     static {
         NAMES.put("filesystemPrefix", "FILESYSTEM_PREFIX");
         NAMES.put("filesystemSuffix", "FILESYSTEM_SUFFIX");
+        NAMES.put("filenamePattern", "FILENAME_PATTERN");
         NAMES.put("jpegQuality", "JPEG_QUALITY");
         NAMES.put("maxCvt", "MAX_CVT");
         NAMES.put("maxLayers", "MAX_LAYERS");

@@ -30,7 +30,8 @@ public class FilesystemResolverComponent implements ImageResolver {
     @Modified
     void activate(VellumConfiguration config) {
         var settings = VellumComponent.settingsOf(config);
-        resolver = new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix());
+        resolver = new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                settings.filenamePattern());
     }
 
     Path root() {

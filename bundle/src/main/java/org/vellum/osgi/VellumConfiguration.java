@@ -25,6 +25,10 @@ public @interface VellumConfiguration {
             description = "Appended to every identifier")
     String filesystemSuffix() default "";
 
+    @AttributeDefinition(name = "FILENAME_PATTERN",
+            description = "Image sequences: an identifier that names no file names the files <identifier><pattern><h>_<v>.jp2 (IIP SDS=h,v picks one); iipsrv's setting")
+    String filenamePattern() default "_pyr_";
+
     @AttributeDefinition(name = "JPEG_QUALITY", min = "1", max = "100",
             description = "JPEG quality, 1 to 100")
     int jpegQuality() default 75;

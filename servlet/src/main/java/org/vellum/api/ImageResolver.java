@@ -27,4 +27,15 @@ public interface ImageResolver {
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         throw new ImageNotFoundException(identifier + ": this resolver serves single images only");
     }
+
+    /**
+     * The image sequence {@code identifier} names (iipsrv's FILENAME_PATTERN), or null when it names a single image or
+     * nothing. A resolver that knows no sequences keeps this default.
+     *
+     * @since 1.1
+     */
+    default ImageSequence sequence(String identifier, Caller caller)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        return null;
+    }
 }

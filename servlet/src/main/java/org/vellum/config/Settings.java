@@ -18,6 +18,7 @@ import org.vellum.api.settings.SettingSource;
 public record Settings(
         Path filesystemPrefix,
         String filesystemSuffix,
+        String filenamePattern,
         int jpegQuality,
         int maxCvt,
         int maxLayers,
@@ -81,6 +82,9 @@ public record Settings(
             "The image folder; identifiers resolve below it and never outside");
     public static final Setting<String> FILESYSTEM_SUFFIX = Setting.text("filesystemSuffix", "FILESYSTEM_SUFFIX", "",
             "Appended to every identifier");
+    public static final Setting<String> FILENAME_PATTERN = Setting.text("filenamePattern", "FILENAME_PATTERN", "_pyr_",
+            "Image sequences: an identifier that names no file names the files <identifier><pattern><h>_<v>.jp2 "
+                    + "(IIP SDS=h,v picks one); iipsrv's setting");
     public static final Setting<Integer> JPEG_QUALITY = Setting.integer("jpegQuality", "JPEG_QUALITY", 75,
             "JPEG quality, 1 to 100").within(1, 100);
     public static final Setting<Integer> MAX_CVT = Setting.integer("maxCvt", "MAX_CVT", 5000,
@@ -175,7 +179,8 @@ public record Settings(
                     + "writes it; bin/vellum hands it to Felix HTTP's own request log; a WAR logs through its container");
 
     /** Every setting, in the order of the documentation and the metatype interface. */
-    public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, JPEG_QUALITY,
+    public static final List<Setting<?>> DECLARED = List.of(FILESYSTEM_PREFIX, FILESYSTEM_SUFFIX, FILENAME_PATTERN,
+            JPEG_QUALITY,
             MAX_CVT, MAX_LAYERS, CACHE_CONTROL, CORS, BASE_URL, ALLOW_UPSCALING, INTERPOLATION, URI_MAP, VERBOSITY,
             POOL_MAX_TOTAL, POOL_MAX_PER_FILE, POOL_IDLE_SECONDS, MAX_DECODE_PIXELS, IIIF_PREFIX, IIIF_MAX_AREA,
             MAX_IMAGE_CACHE_SIZE, MEMCACHED_SERVERS, MEMCACHED_TIMEOUT, LEVEL_CACHE_SIZE, MEMORY_BUDGET,
@@ -199,6 +204,7 @@ public record Settings(
         return new Settings(
                 Path.of(FILESYSTEM_PREFIX.read(source)).toAbsolutePath().normalize(),
                 FILESYSTEM_SUFFIX.read(source),
+                FILENAME_PATTERN.read(source),
                 JPEG_QUALITY.read(source),
                 maxCvt,
                 MAX_LAYERS.read(source),
@@ -250,7 +256,7 @@ public record Settings(
     }
 
     public Settings withFilesystemPrefix(Path root) {
-        return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, jpegQuality, maxCvt, maxLayers,
+        return new Settings(root.toAbsolutePath().normalize(), filesystemSuffix, filenamePattern, jpegQuality, maxCvt, maxLayers,
                 cacheControl, cors, baseUrl, allowUpscaling, interpolation, uriMap, verbosity, poolMaxTotal,
                 poolMaxPerFile, poolIdleSeconds, maxDecodePixels, iiifPrefix, iiifMaxArea, maxImageCacheSize,
                 memcachedServers, memcachedTimeout, levelCacheSize, memoryBudget, diskCacheDir, diskCacheSize,

@@ -23,6 +23,7 @@ import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
+import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
 
@@ -130,6 +131,19 @@ public final class ImageEngine {
     public ResolvedImage resolve(String identifier, Caller ctx) throws ImageException {
         try {
             return resolver.resolve(identifier, ctx);
+        } catch (ImageNotFoundException e) {
+            throw new ImageException(404, e.getMessage());
+        } catch (ForbiddenPathException e) {
+            throw new ImageException(403, e.getMessage());
+        } catch (ResolverException e) {
+            throw new ImageException(e.status(), e.getMessage(), e);
+        }
+    }
+
+    /** The image sequence {@code identifier} names, or null (a single image, or nothing). */
+    public ImageSequence sequence(String identifier, Caller ctx) throws ImageException {
+        try {
+            return resolver.sequence(identifier, ctx);
         } catch (ImageNotFoundException e) {
             throw new ImageException(404, e.getMessage());
         } catch (ForbiddenPathException e) {

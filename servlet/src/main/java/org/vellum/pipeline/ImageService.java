@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import org.vellum.api.Caller;
 import org.vellum.api.ImageObject;
+import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 import org.vellum.config.Settings;
 import org.vellum.image.ImageEngine;
@@ -84,6 +85,11 @@ public final class ImageService {
             r = failure.apply(e);
         }
         return policy.render(r.success() ? v : null, r, query, caller);
+    }
+
+    /** The image sequence {@code identifier} names for the caller, or null (a single image, or nothing). */
+    public ImageSequence sequence(String identifier, Caller caller) throws ImageException {
+        return engine.sequence(identifier, caller);
     }
 
     /** One page of an object, resolved for the caller (its file, mtime and size; nothing read yet). */

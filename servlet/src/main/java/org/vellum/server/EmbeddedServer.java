@@ -43,7 +43,8 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Starts on host:port (port 0 picks a free one) with the viewer page showing {@code defaultImage}. */
     public static EmbeddedServer start(Settings settings, String host, int port, String defaultImage) throws Exception {
-        return start(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()),
+        return start(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                settings.filenamePattern()),
                 host, port, defaultImage);
     }
 

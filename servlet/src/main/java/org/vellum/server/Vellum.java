@@ -59,7 +59,8 @@ public final class Vellum implements AutoCloseable {
     private volatile Thread warmUp;
 
     public Vellum(Settings settings) {
-        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
+        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                settings.filenamePattern()));
     }
 
     /** Readiness asks the resolver too when it is a {@link HealthCheck} (an adapter's). */

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,7 @@ import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageResolver;
+import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 
 /**
@@ -47,8 +51,14 @@ public final class FilesystemResolver implements ImageResolver {
     private final Path root;
     private final Path realRoot;
     private final String suffix;
+    private final String pattern;
 
     public FilesystemResolver(Path root, String suffix) {
+        this(root, suffix, "_pyr_");
+    }
+
+    /** @param pattern iipsrv's FILENAME_PATTERN: an identifier naming no file names the sequence around it */
+    public FilesystemResolver(Path root, String suffix, String pattern) {
         this.root = root.toAbsolutePath().normalize();
         Path real;
         try {
@@ -58,14 +68,107 @@ public final class FilesystemResolver implements ImageResolver {
         }
         this.realRoot = real;
         this.suffix = suffix == null ? "" : suffix;
+        this.pattern = pattern == null ? "" : pattern;
     }
 
     public Path root() {
         return root;
     }
 
+    /**
+     * The file {@code identifier} names, or else, as iipsrv does, the default view (000_090) of the image sequence it
+     * names; a sequence member's own identifier ({@code <base><pattern>001_090.jp2}) is found without the suffix.
+     */
     @Override
     public ResolvedImage resolve(String identifier) throws ImageNotFoundException, ForbiddenPathException {
+        try {
+            return file(identifier, suffix);
+        } catch (ImageNotFoundException e) {
+            if (!suffix.isEmpty() && isMember(identifier)) return file(identifier, "");
+            ImageSequence sequence = sequence(identifier, null);
+            if (sequence == null) throw e;
+            ResolvedImage first = file(sequence.member(0, 90), "");
+            return new ResolvedImage(identifier, first.path(), first.lastModified(), first.size());
+        }
+    }
+
+    /**
+     * iipsrv's image sequence: when {@code identifier} names no file but exactly one file
+     * {@code <identifier><pattern>000_090.<ext>} exists, its views are the files of that name with other numbers.
+     */
+    @Override
+    public ImageSequence sequence(String identifier, Caller caller) throws ImageNotFoundException,
+            ForbiddenPathException {
+        if (pattern.isEmpty() || identifier == null || identifier.isEmpty() || identifier.indexOf('\0') >= 0) {
+            return null;
+        }
+        String relative = identifier.replace('\\', '/');
+        while (relative.startsWith("/")) relative = relative.substring(1);
+        if (relative.isEmpty() || relative.endsWith("/")) return null;
+        try {
+            file(identifier, suffix);
+            return null;                                     // a file: a single image
+        } catch (ImageNotFoundException e) {
+            // not a file: perhaps a sequence
+        }
+        Path candidate;
+        try {
+            candidate = root.resolve(relative).normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        if (!candidate.startsWith(root)) throw new ForbiddenPathException("Path outside the image root: " + identifier);
+        if (candidate.equals(root)) return null;
+        Path folder;
+        try {
+            folder = candidate.getParent().toRealPath();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+        if (!folder.startsWith(realRoot)) throw new ForbiddenPathException("Path outside the image root: " + identifier);
+        String prefix = candidate.getFileName() + pattern;
+        Pattern member = Pattern.compile(Pattern.quote(prefix) + "(\\d{3,9})_(\\d{3,9})\\.([^./]+)");
+        List<String[]> views = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                Matcher m = member.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(entry)) views.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            }
+        } catch (IOException | SecurityException e) {
+            LOG.warn("Folder {} cannot be listed: {}", folder, e.toString());
+            return null;
+        }
+        List<String> extensions = views.stream().filter(v -> v[0].equals("000") && v[1].equals("090"))
+                .map(v -> v[2]).toList();
+        if (extensions.isEmpty()) return null;
+        if (extensions.size() > 1) {
+            throw new ImageNotFoundException("There are multiple file extensions matching " + identifier + pattern
+                    + "000_090.*");
+        }
+        String extension = extensions.get(0);
+        TreeSet<Integer> horizontal = new TreeSet<>();
+        TreeSet<Integer> vertical = new TreeSet<>();
+        for (String[] v : views) {
+            if (!v[2].equals(extension)) continue;
+            int h = Integer.parseInt(v[0]);
+            int a = Integer.parseInt(v[1]);
+            // only names iipsrv's %03d_%03d gives back: "0001_090" is no view
+            if (!String.format(Locale.ROOT, "%03d_%03d", h, a).equals(v[0] + "_" + v[1])) continue;
+            if (a == 90) horizontal.add(h);
+            if (h == 0) vertical.add(a);
+        }
+        String base = root.relativize(candidate.getParent()).toString().replace('\\', '/');
+        if (!base.isEmpty()) base += "/";
+        return new ImageSequence(base + prefix, extension, List.copyOf(horizontal), List.copyOf(vertical));
+    }
+
+    private boolean isMember(String identifier) {
+        return !pattern.isEmpty() && identifier != null
+                && identifier.matches(".*" + Pattern.quote(pattern) + "\\d{3,9}_\\d{3,9}\\.[^./]+");
+    }
+
+    private ResolvedImage file(String identifier, String suffix) throws ImageNotFoundException,
+            ForbiddenPathException {
         if (identifier == null || identifier.isEmpty() || identifier.indexOf('\0') >= 0) {
             throw new ImageNotFoundException(identifier + " is neither a file nor part of an image sequence");
         }

@@ -2,8 +2,10 @@ package org.vellum.source;
 
 import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,5 +113,42 @@ class FilesystemResolverTest {
         assertThrows(ImageNotFoundException.class, () -> resolver.resolve("a.jp2\0.png"));
         ImageNotFoundException e = assertThrows(ImageNotFoundException.class, () -> resolver.resolve("x/y.jp2"));
         assertTrue(e.getMessage().contains("x/y.jp2 is neither a file nor part of an image sequence"));
+    }
+
+    @Test
+    void anIdentifierNamingNoFileNamesTheImageSequenceAroundIt() throws Exception {
+        for (String name : List.of("book_pyr_000_090.jp2", "book_pyr_001_090.jp2", "book_pyr_010_090.jp2",
+                "book_pyr_000_045.jp2", "book_pyr_0002_090.jp2", "book_pyr_003_090.tif", "book_pyr_x_090.jp2")) {
+            Files.write(root.resolve("sub/" + name), new byte[] {9});
+        }
+        ImageSequence s = resolver.sequence("sub/book", null);
+        assertEquals(List.of(0, 1, 10), s.horizontal());          // other extensions and non-%03d names are no views
+        assertEquals(List.of(45, 90), s.vertical());
+        assertEquals("sub/book_pyr_010_090.jp2", s.member(10, 90));
+        ResolvedImage first = resolver.resolve("sub/book");
+        assertEquals(root.resolve("sub/book_pyr_000_090.jp2").toRealPath(), first.path());
+        assertEquals("sub/book", first.identifier());
+        assertEquals(root.resolve("sub/book_pyr_001_090.jp2").toRealPath(), resolver.resolve(s.member(1, 90)).path());
+        assertNull(resolver.sequence("a.jp2", null));                 // a file is a single image
+        assertNull(resolver.sequence("sub/nobook", null));
+        assertNull(new FilesystemResolver(root, "", "_seq_").sequence("sub/book", null));
+        // with a suffix, a member's own identifier still resolves
+        FilesystemResolver suffixed = new FilesystemResolver(root, ".jp2", "_pyr_");
+        assertEquals(root.resolve("sub/book_pyr_001_090.jp2").toRealPath(), suffixed.resolve(s.member(1, 90)).path());
+        Files.write(root.resolve("sub/book_pyr_000_090.jpx"), new byte[] {9});
+        ImageNotFoundException e = assertThrows(ImageNotFoundException.class, () -> resolver.sequence("sub/book", null));
+        assertTrue(e.getMessage().startsWith("There are multiple file extensions matching"));
+    }
+
+    @Test
+    void sequencesStayInsideTheRoot() throws Exception {
+        Files.write(outside.resolve("book_pyr_000_090.jp2"), new byte[] {9});
+        Files.write(tmp.resolve("book_pyr_000_090.jp2"), new byte[] {9});
+        assertThrows(ForbiddenPathException.class, () -> resolver.sequence("../outside/book", null));
+        assertThrows(ForbiddenPathException.class, () -> resolver.resolve("../book"));
+        Files.createSymbolicLink(root.resolve("out"), outside);
+        assertThrows(ForbiddenPathException.class, () -> resolver.sequence("out/book", null));
+        Files.createSymbolicLink(root.resolve("leak_pyr_000_090.jp2"), outside.resolve("book_pyr_000_090.jp2"));
+        assertThrows(ForbiddenPathException.class, () -> resolver.resolve("leak"));
     }
 }

@@ -20,7 +20,8 @@ public final class Http implements AutoCloseable {
     private final EmbeddedServer server;
 
     public Http(Settings settings) {
-        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix()));
+        this(settings, new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                settings.filenamePattern()));
     }
 
     /** A server whose identifiers go to {@code resolver} (a repository adapter under test). */

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.vellum.api.Caller;
+import org.vellum.api.ImageSequence;
 import org.vellum.image.Encoders;
 import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
@@ -54,7 +57,8 @@ public final class IipProtocol {
                 if (delegate != null) return delegate.answer(IipQuery.decode(c.argument()), caller);
                 if (c.name().equals("fif")) {
                     List<IipQuery.Command> rest = commands.subList(i + 1, commands.size());
-                    return service.serve(Query.of(identifier(c), query), caller, s -> run.on(s, rest, caller),
+                    String image = run.view(identifier(c), views(commands), caller);
+                    return service.serve(Query.of(image, query), caller, s -> run.on(s, rest, caller),
                             Iipsrv::failure);
                 }
                 run.apply(c);
@@ -66,6 +70,32 @@ public final class IipProtocol {
         } catch (BannerException e) {
             return service.policy().render(IipBodies.banner(), caller);
         }
+    }
+
+    private static final List<String> OUTPUTS = List.of("jtl", "jtls", "ptl", "til", "cvt", "spectra", "pfl");
+    private static final Pattern SDS = Pattern.compile("(-?\\d{1,9})(?:,(-?\\d{1,9}))?");
+
+    /**
+     * The sequence view (h,v) in effect when the first output command runs, as iipsrv reads it then: the last SDS
+     * before it, or JTLS's own angles; 0,90 by default. 1.1 reads "SDS=h" as h,h. A value that is not one or two
+     * integers is a 400 (iipsrv reads it as 0,0 and serves the default view).
+     */
+    static int[] views(List<IipQuery.Command> commands) throws ImageException {
+        int[] hv = {0, 90};
+        for (IipQuery.Command c : commands) {
+            if (c.name().equals("sds")) {
+                Matcher m = SDS.matcher(IipQuery.decode(c.argument()).strip());
+                if (!m.matches()) throw new ImageException(400, "SDS :: not a view h,v: " + c.argument());
+                hv = new int[] {Integer.parseInt(m.group(1)),
+                        Integer.parseInt(m.group(2) != null ? m.group(2) : m.group(1))};
+            } else if (c.name().equals("jtls")) {
+                String[] p = c.argument().split(",");
+                return p.length >= 4 ? new int[] {IipQuery.atoi(p[0]), IipQuery.atoi(p[3])} : hv;
+            } else if (OUTPUTS.contains(c.name())) {
+                return hv;
+            }
+        }
+        return hv;
     }
 
     private static String identifier(IipQuery.Command fif) {
@@ -86,6 +116,7 @@ public final class IipProtocol {
         final List<IipException> errors = new ArrayList<>();
         final List<String> lines = new ArrayList<>();
         Subject subject;
+        ImageSequence sequence;
         IipGeometry geometry;
         Representation output;
         boolean protocolLine;
@@ -96,12 +127,27 @@ public final class IipProtocol {
             this.query = query;
         }
 
+        /**
+         * The identifier of the file view hv of {@code image} is: the image itself when it is not a sequence (iipsrv
+         * ignores SDS then), else the sequence's file for that view; a view the sequence lacks is a 400.
+         */
+        String view(String image, int[] hv, Caller caller) throws ImageException {
+            sequence = service.sequence(image, caller);
+            if (sequence == null || hv[0] == 0 && hv[1] == 90) return image;
+            if (!sequence.has(hv[0], hv[1])) {
+                throw new ImageException(400, "SDS :: " + image + " has no view " + hv[0] + "," + hv[1]);
+            }
+            return sequence.member(hv[0], hv[1]);
+        }
+
         /** The rest of the request, once FIF has found its image. */
         Representation on(Subject s, List<IipQuery.Command> rest, Caller caller) throws ImageException {
             open(s);
-            for (IipQuery.Command c : rest) {
+            for (int i = 0; i < rest.size(); i++) {
+                IipQuery.Command c = rest.get(i);
                 if (c.name().equals("fif")) {
-                    open(service.subject(Query.of(identifier(c), c.argument()), caller));   // a second FIF
+                    String image = view(identifier(c), views(rest.subList(i + 1, rest.size())), caller);
+                    open(service.subject(Query.of(image, c.argument()), caller));   // a second FIF
                     continue;
                 }
                 PathEndpoint delegate = delegates.get(c.name());
@@ -181,10 +227,14 @@ public final class IipProtocol {
                     if (need(arg)) lines.add(IipBodies.minMaxLine(subject.info()));
                 }
                 case "horizontal-views" -> {
-                    if (need(arg)) lines.add("Horizontal-views:0");
+                    if (need(arg)) {
+                        lines.add("Horizontal-views:" + viewList(sequence == null ? null : sequence.horizontal(), 0));
+                    }
                 }
                 case "vertical-views" -> {
-                    if (need(arg)) lines.add("Vertical-views:90");
+                    if (need(arg)) {
+                        lines.add("Vertical-views:" + viewList(sequence == null ? null : sequence.vertical(), 90));
+                    }
                 }
                 case "basic-info" -> {
                     if (need(arg)) {
@@ -280,6 +330,12 @@ public final class IipProtocol {
             Pixels line = service.render(geometry.line(view.view(), IipQuery.atoi(arg.substring(0, colon)),
                     IipQuery.atoi(a[0]), IipQuery.atoi(a[1]), IipQuery.atoi(b[0]), IipQuery.atoi(b[1])));
             output = IipBodies.profile(line);
+        }
+
+        /** A sequence's views, space-separated; a single image's one view. */
+        static String viewList(List<Integer> list, int single) {
+            if (list == null) return String.valueOf(single);
+            return list.stream().map(String::valueOf).collect(Collectors.joining(" "));
         }
 
         /** The output if one ran, else the errors, else the OBJ lines; a request that asked for nothing is error 2 1. */

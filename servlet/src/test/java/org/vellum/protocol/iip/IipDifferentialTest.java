@@ -71,7 +71,12 @@ class IipDifferentialTest {
         NOT_MODIFIED_WHEN_MTIME_AT_OR_BEFORE_IMS("304 exactly when mtime <= If-Modified-Since (to the second); 1.1 is "
                 + "off by up to an hour (uninitialised tm_isdst)"),
         NOT_MODIFIED_CARRIES_VALIDATORS("304 carries Last-Modified, ETag and Cache-Control; 1.1 sends Server only"),
-        ETAG_SENT("an ETag on every success; 1.1 sends none");
+        ETAG_SENT("an ETag on every success; 1.1 sends none"),
+        SDS_SELECTS_THE_VIEW("SDS=h,v (and JTLS's angles) serve the sequence's file for that view, with its own "
+                + "Last-Modified; 1.1's OpenJPEG reader always serves the 000_090 file whatever SDS says (its TIFF reader "
+                + "does switch)"),
+        BAD_SDS_IS_400("an SDS that is not h or h,v, or names a view a sequence lacks, is a 400; 1.1 reads it with atoi "
+                + "and serves the 000_090 file (or, for a single image, ignores it)");
 
         final String why;
 
@@ -144,6 +149,12 @@ class IipDifferentialTest {
     static final Img ODD = new Img("odd.jp2", 999, 701, 3, 0);
     static final Img GREY = new Img("grey.jp2", 600, 400, 1, 0);
     static final List<Img> IMAGES = List.of(TILED, PLAIN, ODD, GREY);
+    /** An image sequence "book" (FILENAME_PATTERN _pyr_): views 0, 1, 2 horizontally and 45, 90 vertically. */
+    static final Img BOOK0 = new Img("book_pyr_000_090.jp2", 300, 200, 3, 0);
+    static final Img BOOK1 = new Img("book_pyr_001_090.jp2", 400, 250, 3, 0);
+    static final Img BOOK2 = new Img("book_pyr_002_090.jp2", 300, 200, 1, 0);
+    static final Img BOOK45 = new Img("book_pyr_000_045.jp2", 200, 300, 3, 0);
+    static final List<Img> SEQUENCE = List.of(BOOK0, BOOK1, BOOK2, BOOK45);
 
     @TempDir
     static Path images;
@@ -160,7 +171,7 @@ class IipDifferentialTest {
                     + ", nginx and spawn-fcgi (apt-get install iipimage-server nginx-light spawn-fcgi)");
         }
         Jp2EncodeOptions lossless = Jp2EncodeOptions.archive().withLossless(true);
-        for (Img img : IMAGES) {
+        for (Img img : java.util.stream.Stream.concat(IMAGES.stream(), SEQUENCE.stream()).toList()) {
             Path file = images.resolve(img.name());
             Jp2Writer.write(file, img.width(), img.height(), img.bands(), 8, false,
                     lossless.withTileSize(img.tileSize()), (x0, y0, w, h, planes) -> {
@@ -457,6 +468,37 @@ class IipDifferentialTest {
 
     // ---------------------------------------------------------------------------------------------------- deliberate
 
+    // ------------------------------------------------------------------------------------------------ sequences
+
+    @Test
+    void sequencesListTheirViewsAndServeTheDefaultViewLikeIipsrv() throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (String q : List.of("FIF=book&obj=Horizontal-views", "FIF=book&obj=Vertical-views",
+                "FIF=book&obj=IIP,1.0&obj=Max-size&obj=Resolutions&obj=Horizontal-views&obj=Vertical-views",
+                "FIF=book&SDS=0,90&obj=Max-size", "SDS=0,90&FIF=book&obj=Basic-Info", "FIF=book&SDS=0%2C90&obj=Max-size",
+                "FIF=book_pyr_001_090.jp2&obj=Horizontal-views&obj=Vertical-views&obj=Max-size",
+                "FIF=tiled.jp2&SDS=3,90&obj=Max-size&obj=Horizontal-views", "FIF=nobook&obj=Horizontal-views",
+                "FIF=book_pyr_&obj=Max-size", "FIF=book_pyr_000&obj=Max-size")) {
+            Pair p = get(q);
+            String refText = p.ref().bodyText();
+            if (p.ref().status() == 404 && refText.startsWith(prefix) && refText.endsWith(MISSING)) {
+                p = p.withRefBody(refText.substring(prefix.length()));
+                explained.add(Deliberate.NO_SERVER_PATH_IN_404);
+            }
+            failures.addAll(unexplained(p, true));
+        }
+        assertEquals("\r\nHorizontal-views:0 1 2\r\n", get("FIF=book&obj=Horizontal-views").ref().bodyText());
+        assertEquals("\r\nVertical-views:45 90\r\n", get("FIF=book&obj=Vertical-views").ref().bodyText());
+        for (String view : List.of("&JTL=%d,0", "&SDS=0,90&JTL=%d,0", "&JTLS=0,%d,0,90")) {
+            for (int r = 0; r < BOOK0.levels(); r++) {
+                String q = "FIF=book" + String.format(Locale.ROOT, view, r);
+                failures.addAll(sameImage(get(q), BOOK0.tile(r, 0, false), BOOK0.tile(r, 0, true), TILE_LIMIT, "JTL"));
+            }
+        }
+        failures.addAll(sameImage(get("FIF=book&WID=150&CVT=jpeg"), new int[] {150, 100}, null, CVT_LIMIT, "CVT"));
+        assertNoFailures(failures);
+    }
+
     @ParameterizedTest
     @EnumSource(Deliberate.class)
     void deliberateDifferenceIsWhatVellumDoes(Deliberate d) throws IOException {
@@ -578,6 +620,33 @@ class IipDifferentialTest {
                 assertSize(122, 86, p.ref());
                 assertSize(123, 86, p.ours());
                 assertSize(143, 100, get("FIF=odd.jp2&HEI=100&CVT=jpeg").ours());   // 999 * 100 / 701 = 142.5
+            }
+            case SDS_SELECTS_THE_VIEW -> {
+                for (Img view : List.of(BOOK1, BOOK2, BOOK45)) {
+                    String sds = view.name().substring(9, 12) + "," + view.name().substring(13, 16);
+                    Pair size = get("FIF=book&SDS=" + sds + "&obj=Max-size");
+                    assertEquals("\r\nMax-size:300 200\r\n", size.ref().bodyText(), sds);
+                    assertEquals("\r\nMax-size:" + view.width() + " " + view.height() + "\r\n", size.ours().bodyText());
+                    // 1.1 ignores SDS on JPEG 2000; ours answers what 1.1 answers for that view's own file
+                    Pair chosen = get("FIF=book&SDS=" + sds + "&JTL=1,0");
+                    assertTrue(ResponseDiff.body(get("FIF=book&JTL=1,0").ref().body(), chosen.ref().body()).isEmpty());
+                    Pair own = get("FIF=" + view.name() + "&JTL=1,0");
+                    assertNoFailures(sameImage(new Pair(chosen.query(), own.ref(), chosen.ours()),
+                            view.tile(1, 0, false), view.tile(1, 0, true), TILE_LIMIT, "SDS"));
+                }
+                Pair jtls = get("FIF=book&JTLS=1,1,0,90");
+                assertNoFailures(sameImage(new Pair(jtls.query(), get("FIF=book_pyr_001_090.jp2&JTL=1,0").ref(),
+                        jtls.ours()), BOOK1.tile(1, 0, false), BOOK1.tile(1, 0, true), TILE_LIMIT, "JTLS"));
+            }
+            case BAD_SDS_IS_400 -> {
+                for (String q : List.of("FIF=book&SDS=x&JTL=0,0", "FIF=book&SDS=5,90&JTL=0,0", "FIF=book&SDS=1&JTL=0,0",
+                        "FIF=book&SDS=1,90,5&obj=Max-size", "FIF=book&SDS=-1,90&CVT=jpeg", "FIF=tiled.jp2&SDS=a,b&JTL=0,0",
+                        "SDS=9,9&FIF=book&obj=Max-size")) {
+                    Pair p = get(q);
+                    assertEquals(200, p.ref().status(), q);
+                    assertEquals(400, p.ours().status(), q);
+                }
+                assertTrue(get("FIF=book&SDS=5,90&JTL=0,0").ours().bodyText().contains("book has no view 5,90"));
             }
             default -> fail("no check for " + d);
         }

@@ -63,6 +63,10 @@ class IipProtocolTest {
         Fixtures.write(images, "n4.jp2", Fixtures.colourGrid(1025, 300), Fixtures.lossless(5, 512));
         secret = Fixtures.write(outside, "secret.jp2", Fixtures.colourGrid(300, 200), Fixtures.lossless(2, 0));
         Files.createSymbolicLink(images.resolve("link.jp2"), secret);
+        // an image sequence (FILENAME_PATTERN _pyr_): views 0, 1 and, through a link out of the folder, 2
+        Fixtures.write(images, "seq_pyr_000_090.jp2", Fixtures.colourGrid(300, 200), Fixtures.lossless(2, 0));
+        Fixtures.write(images, "seq_pyr_001_090.jp2", Fixtures.colourGrid(400, 250), Fixtures.lossless(2, 0));
+        Files.createSymbolicLink(images.resolve("seq_pyr_002_090.jp2"), secret);
         // JPEG_QUALITY=90 as Debian's iipsrv.conf sets it.
         http = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString(),
                 "JPEG_QUALITY", "90", "CORS", "*")));
@@ -105,6 +109,29 @@ class IipProtocolTest {
         HttpResponse<byte[]> resp = ok(iip(q));
         assertEquals("image/jpeg", header(resp, "Content-Type"));
         return decode(resp.body());
+    }
+
+    // ---- image sequences ----
+
+    @Test
+    void sdsPicksTheFileOfASequenceViewAndNothingOutsideTheFolder() {
+        assertEquals("\r\nHorizontal-views:0 1 2\r\nVertical-views:90\r\nMax-size:300 200\r\n",
+                text(ok(iip("FIF=seq&obj=Horizontal-views&obj=Vertical-views&obj=Max-size"))));
+        assertEquals("\r\nMax-size:400 250\r\n", text(ok(iip("FIF=seq&SDS=1,90&obj=Max-size"))));
+        assertEquals("\r\nMax-size:400 250\r\n", text(ok(iip("SDS=1,90&FIF=seq&obj=Max-size"))));
+        assertEquals("\r\nMax-size:400 250\r\n", text(ok(iip("FIF=seq&SDS=1%2C90&obj=Max-size"))));
+        BufferedImage t = tile("seq", 1, 0, "&SDS=1,90");
+        assertEquals(256, t.getWidth());
+        assertEquals(250, tile("seq", 1, 1, "&SDS=1,90").getHeight());
+        assertEquals(400 - 256, decode(ok(iip("FIF=seq&JTLS=1,1,1,90")).body()).getWidth());   // 000_090: 44
+        assertEquals(403, iip("FIF=seq&SDS=2,90&JTL=0,0").statusCode());        // the link leads out of the folder
+        for (String bad : List.of("SDS=x", "SDS=1", "SDS=3,90", "SDS=1,90,1", "SDS=,90", "SDS=1.5,90")) {
+            HttpResponse<byte[]> r = iip("FIF=seq&" + bad + "&JTL=0,0");
+            assertEquals(400, r.statusCode(), bad);
+        }
+        assertEquals(400, iip("FIF=grid.jp2&SDS=x&obj=Max-size").statusCode());
+        assertEquals("\r\nMax-size:1000 700\r\n", text(ok(iip("FIF=grid.jp2&SDS=1,90&obj=Max-size"))));
+        assertEquals(404, iip("FIF=nosuchseq&SDS=1,90&obj=Max-size").statusCode());
     }
 
     // ---- OBJ ----
