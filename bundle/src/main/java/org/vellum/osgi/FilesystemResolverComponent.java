@@ -47,4 +47,10 @@ public class FilesystemResolverComponent implements ImageResolver {
     public ImageObject object(String identifier, Caller caller) throws ImageNotFoundException, ForbiddenPathException {
         return resolver.object(identifier, caller);
     }
+
+    @Override
+    public org.vellum.api.ImageSequence sequence(String identifier, Caller caller)
+            throws ImageNotFoundException, ForbiddenPathException {
+        return resolver.sequence(identifier, caller);
+    }
 }

@@ -72,4 +72,12 @@ final class ResolverChain implements ImageResolver {
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         return org.vellum.source.ResolverChain.object(entries.stream().map(Entry::resolver).toList(), identifier, ctx);
     }
+
+    /** Image sequences the same way: the first resolver that knows one answers. */
+    @Override
+    public org.vellum.api.ImageSequence sequence(String identifier, Caller ctx)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        return org.vellum.source.ResolverChain.sequence(entries.stream().map(Entry::resolver).toList(), identifier,
+                ctx);
+    }
 }

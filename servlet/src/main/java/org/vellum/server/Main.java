@@ -49,7 +49,7 @@ public final class Main {
         EmbeddedServer server;
         try {
             server = EmbeddedServer.start(settings, adapters.before(new FilesystemResolver(settings.filesystemPrefix(),
-                    settings.filesystemSuffix())), host, port, image);
+                    settings.filesystemSuffix(), settings.filenamePattern())), host, port, image);
         } catch (Exception e) {
             adapters.close();
             throw e;

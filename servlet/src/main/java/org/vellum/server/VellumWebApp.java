@@ -50,7 +50,8 @@ public final class VellumWebApp implements ServletContextListener {
         Vellum vellum;
         try {
             vellum = new Vellum(settings, adapters.before(
-                    new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix())));
+                    new FilesystemResolver(settings.filesystemPrefix(), settings.filesystemSuffix(),
+                            settings.filenamePattern())));
         } catch (RuntimeException e) {
             adapters.close();
             throw e;

@@ -7,6 +7,7 @@ import org.vellum.api.ForbiddenPathException;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ImageResolver;
+import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
 
@@ -45,6 +46,32 @@ public final class ResolverChain implements ImageResolver {
     public ImageObject object(String identifier, Caller caller)
             throws ImageNotFoundException, ForbiddenPathException, ResolverException {
         return object(resolvers, identifier, caller);
+    }
+
+    /** Image sequences (iipsrv's FILENAME_PATTERN) likewise: the first resolver that knows one answers. */
+    @Override
+    public ImageSequence sequence(String identifier, Caller caller)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        return sequence(resolvers, identifier, caller);
+    }
+
+    /**
+     * The first sequence a resolver knows under {@code identifier}, or null; a resolver's "not found" or 400 passes
+     * it on, a refusal is final, as for images.
+     */
+    public static ImageSequence sequence(Iterable<? extends ImageResolver> resolvers, String identifier, Caller caller)
+            throws ImageNotFoundException, ForbiddenPathException, ResolverException {
+        for (ImageResolver r : resolvers) {
+            try {
+                ImageSequence found = r.sequence(identifier, caller);
+                if (found != null) return found;
+            } catch (ImageNotFoundException nf) {
+                // not this resolver's
+            } catch (ResolverException re) {
+                if (re.status() != 400) throw re;
+            }
+        }
+        return null;
     }
 
     /** The rule above, over resolvers in the order to ask them. */

@@ -1,6 +1,8 @@
 package org.vellum.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -86,5 +88,16 @@ class ResolverChainTest {
         ResolverException e = assertThrows(ResolverException.class,
                 () -> new ResolverChain(List.of(malformed)).resolve("none.jp2"));
         assertEquals(400, e.status());
+    }
+
+    @Test
+    void sequencesArePassedOnToTheResolverThatKnowsThem() throws Exception {
+        Path b = tmp.resolve("b");
+        Files.write(b.resolve("book_pyr_000_090.jp2"), new byte[] {1});
+        Files.write(b.resolve("book_pyr_001_090.jp2"), new byte[] {1});
+        ResolverChain chain = new ResolverChain(List.of(first, second));
+        assertNotNull(chain.sequence("book", null), "the second folder's sequence");
+        assertNull(chain.sequence("both.jp2", null), "a single image is no sequence");
+        assertThrows(ForbiddenPathException.class, () -> chain.sequence("../b/book", null));
     }
 }
