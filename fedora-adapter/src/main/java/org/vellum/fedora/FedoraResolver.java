@@ -1,10 +1,15 @@
 package org.vellum.fedora;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
@@ -26,7 +32,7 @@ import com.fasterxml.jackson.core.JacksonException;
  * by its first bytes are not found. Access is Fedora's WebAC for the public, the front end's word (trust), or Fedora's
  * own answer to the caller's credentials (forward); whatever is not public is served as personal.
  */
-public final class FedoraResolver implements ImageResolver, AutoCloseable {
+public final class FedoraResolver implements ImageResolver, HealthCheck, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FedoraResolver.class);
 
     private final FedoraSettings settings;
@@ -204,6 +210,39 @@ public final class FedoraResolver implements ImageResolver, AutoCloseable {
     long fetchedBytes() {
         return fetch == null ? 0 : fetch.totalBytes();
     }
+
+    /** {@code fedora-storage} with a storage root on disk, {@code fedora-rest} when fetching through the REST API. */
+    @Override
+    public String name() {
+        return settings.fetches() ? "fedora-rest" : "fedora-storage";
+    }
+
+    /**
+     * The storage root is still a readable folder with Fedora's layout file (the shares it lives on can go away);
+     * when fetching, Fedora's REST root answers a HEAD within two seconds with anything but a 5xx (401 and 403 say it
+     * is up).
+     */
+    @Override
+    public void check() throws Exception {
+        if (!settings.fetches()) {
+            Path root = settings.ocflRoot();
+            if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+                throw new IOException("the OCFL storage root is not a readable folder");
+            }
+            if (!Files.isReadable(root.resolve("ocfl_layout.json"))) {
+                throw new IOException("the OCFL storage root has no readable ocfl_layout.json");
+            }
+            return;
+        }
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(
+                        URI.create(settings.restUrl() + "/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() >= 500) throw new IOException("Fedora's REST root answered " + r.statusCode());
+    }
+
 
     /** Also lets go of the JDK's record method cache, which would keep this adapter's class loader (Java 17). */
     @Override

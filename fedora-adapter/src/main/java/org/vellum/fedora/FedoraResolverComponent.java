@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
 import org.vellum.api.ResolverException;
@@ -24,7 +25,7 @@ import org.vellum.api.settings.SettingSource;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = {"vellum.resolver.prefix=fedora", "service.ranking:Integer=100"})
 @Designate(ocd = FedoraConfiguration.class)
-public final class FedoraResolverComponent implements ImageResolver {
+public final class FedoraResolverComponent implements ImageResolver, HealthCheck {
     private FedoraResolver resolver;
 
     @Activate
@@ -51,5 +52,18 @@ public final class FedoraResolverComponent implements ImageResolver {
     @Override
     public ResolvedImage resolve(String identifier, Caller caller) throws ImageNotFoundException, ResolverException {
         return resolver.resolve(identifier, caller);
+    }
+
+    @Override
+    public String name() {
+        FedoraResolver r = resolver;
+        return r == null ? "fedora-storage" : r.name();
+    }
+
+    @Override
+    public void check() throws Exception {
+        FedoraResolver r = resolver;
+        if (r == null) throw new IllegalStateException("not active");
+        r.check();
     }
 }

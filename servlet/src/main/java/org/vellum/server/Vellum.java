@@ -31,6 +31,7 @@ import org.vellum.protocol.iiif.Presentation;
 import org.vellum.protocol.iip.IipProtocol;
 import org.vellum.protocol.zoomify.Zoomify;
 import org.vellum.source.FilesystemResolver;
+import org.vellum.source.ResolverChain;
 
 /**
  * One running server's parts, built from one settings object: engine, pipeline, protocols, metrics, readiness and
@@ -63,9 +64,20 @@ public final class Vellum implements AutoCloseable {
                 settings.filenamePattern()));
     }
 
-    /** Readiness asks the resolver too when it is a {@link HealthCheck} (an adapter's). */
+    /**
+     * Readiness asks the resolver too when it is a {@link HealthCheck} (an adapter's), or each resolver of a
+     * {@link ResolverChain} that is one (the adapters the WAR and the launcher found).
+     */
     public Vellum(Settings settings, ImageResolver resolver) {
-        this(settings, resolver, () -> resolver instanceof HealthCheck c ? List.of(c) : List.of());
+        this(settings, resolver, () -> healthChecksOf(resolver));
+    }
+
+    private static List<HealthCheck> healthChecksOf(ImageResolver resolver) {
+        if (resolver instanceof ResolverChain chain) {
+            return chain.resolvers().stream().filter(HealthCheck.class::isInstance).map(HealthCheck.class::cast)
+                    .toList();
+        }
+        return resolver instanceof HealthCheck c ? List.of(c) : List.of();
     }
 
     /** @param healthChecks the adapters' checks, asked afresh on every readiness probe */
