@@ -129,8 +129,18 @@ public final class ImageEngine {
 
     /** Resolves on behalf of the request's caller (its headers may carry credentials a resolver checks). */
     public ResolvedImage resolve(String identifier, Caller ctx) throws ImageException {
+        return ask(r -> r.resolve(identifier, ctx));
+    }
+
+    /** One question to the resolver. */
+    private interface Question<T> {
+        T ask(ImageResolver resolver) throws ImageNotFoundException, ForbiddenPathException, ResolverException;
+    }
+
+    /** The resolver's answer, its refusals as the HTTP errors they stand for (404, 403, or the resolver's own). */
+    private <T> T ask(Question<T> question) throws ImageException {
         try {
-            return resolver.resolve(identifier, ctx);
+            return question.ask(resolver);
         } catch (ImageNotFoundException e) {
             throw new ImageException(404, e.getMessage());
         } catch (ForbiddenPathException e) {
@@ -142,28 +152,12 @@ public final class ImageEngine {
 
     /** The image sequence {@code identifier} names, or null (a single image, or nothing). */
     public ImageSequence sequence(String identifier, Caller ctx) throws ImageException {
-        try {
-            return resolver.sequence(identifier, ctx);
-        } catch (ImageNotFoundException e) {
-            throw new ImageException(404, e.getMessage());
-        } catch (ForbiddenPathException e) {
-            throw new ImageException(403, e.getMessage());
-        } catch (ResolverException e) {
-            throw new ImageException(e.status(), e.getMessage(), e);
-        }
+        return ask(r -> r.sequence(identifier, ctx));
     }
 
     /** The object of several images {@code identifier} names, as the caller may see it (a folder, an item). */
     public ImageObject object(String identifier, Caller ctx) throws ImageException {
-        try {
-            return resolver.object(identifier, ctx);
-        } catch (ImageNotFoundException e) {
-            throw new ImageException(404, e.getMessage());
-        } catch (ForbiddenPathException e) {
-            throw new ImageException(403, e.getMessage());
-        } catch (ResolverException e) {
-            throw new ImageException(e.status(), e.getMessage(), e);
-        }
+        return ask(r -> r.object(identifier, ctx));
     }
 
     /** The image's header facts; parsed once per file version. */
