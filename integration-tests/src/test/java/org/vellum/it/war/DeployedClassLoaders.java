@@ -19,6 +19,9 @@ public final class DeployedClassLoaders implements LoadableExtension {
 
     @Override
     public void register(ExtensionBuilder builder) {
+        // the Tomcat execution has no Jetty adapter on its class path: nothing to record there
+        if (DeployedClassLoaders.class.getClassLoader().getResource(
+                "org/jboss/arquillian/container/jetty/embedded_12_ee10/WebAppContextProcessor.class") == null) return;
         builder.service(WebAppContextProcessor.class, Recorder.class);
     }
 
