@@ -151,7 +151,8 @@ class ReadingRoomTest {
         assertTrue(dom.contains("href=\"?book=plain\""), dom);
         assertTrue(dom.contains("href=\"?folder=shelf\""), dom);
         assertTrue(dom.contains("href=\"?image=single.jp2\""), dom);
-        BufferedImage shot = Chromium.screenshot(tmp, url("/"), W, H, 10000, "reading-room-default-image");
+        BufferedImage shot = Chromium.screenshotWhen(tmp, url("/"), W, H, 30_000, "reading-room-default-image",
+                s -> Chromium.share(s, 0x222222, 4) < 0.5);
         // the demo case of bin/vellum: the default image is shown over IIP (the grid's colours fill the viewer)
         assertTrue(Chromium.share(shot, 0x222222, 4) < 0.5, "the viewer is empty");
         String folder = Chromium.dom(tmp, url("/?folder=shelf"), W, H, 8000);
@@ -162,7 +163,9 @@ class ReadingRoomTest {
     void eachPageOfABookIsShownOnItsOwn() throws Exception {
         BufferedImage[] shots = new BufferedImage[4];
         for (int p = 1; p <= 3; p++) {
-            shots[p] = Chromium.screenshot(tmp, url("/?book=plain&page=" + p), W, H, 12000, "book-plain-page-" + p);
+            int page = rgb(p);
+            shots[p] = Chromium.screenshotWhen(tmp, url("/?book=plain&page=" + p), W, H, 30_000,
+                    "book-plain-page-" + p, s -> Chromium.share(s, page, 10) > 0.10);
             for (int other = 1; other <= 3; other++) {
                 double share = Chromium.share(shots[p], rgb(other), 10);
                 if (other == p) assertTrue(share > 0.10, "page " + p + " fills " + share + " of its view");
@@ -173,10 +176,12 @@ class ReadingRoomTest {
 
     @Test
     void aPagedBookOpensWithItsCoverAloneThenSpreads() throws Exception {
-        BufferedImage cover = Chromium.screenshot(tmp, url("/?book=codex&page=1"), W, H, 12000, "book-codex-cover");
+        BufferedImage cover = Chromium.screenshotWhen(tmp, url("/?book=codex&page=1"), W, H, 30_000,
+                "book-codex-cover", s -> Chromium.share(s, rgb(11), 10) > 0.10);
         assertTrue(Chromium.share(cover, rgb(11), 10) > 0.10, "the cover is shown");
         assertTrue(Chromium.share(cover, rgb(12), 10) < 0.03, "the cover is shown alone");
-        BufferedImage spread = Chromium.screenshot(tmp, url("/?book=codex&page=3"), W, H, 12000, "book-codex-2-3");
+        BufferedImage spread = Chromium.screenshotWhen(tmp, url("/?book=codex&page=3"), W, H, 30_000,
+                "book-codex-2-3", s -> Chromium.share(s, rgb(12), 10) > 0.08 && Chromium.share(s, rgb(13), 10) > 0.08);
         double left = Chromium.share(spread, rgb(12), 10);
         double right = Chromium.share(spread, rgb(13), 10);
         assertTrue(left > 0.08 && right > 0.08, "pages 2 and 3 face each other: " + left + ", " + right);
