@@ -18,13 +18,15 @@
 #     sum of its FastCGI processes) and the bytes it wrote while loaded (/proc/PID/io write_bytes, after minus before:
 #     temporary files included, and how much of that was deleted before it reached the disk, cancelled_write_bytes).
 # "Cold": each server starts fresh for each run and gets no warm-up, only one request that touches no image to see it
-# answers. The files themselves are read into the OS page cache before each server's run (PAGE_CACHE=warm), so that
+# answers. WARMUP=S instead gives each server S seconds of the same traffic on WARMUP_IMAGES other copies first (never
+# measured, never among the N), so that the images are still cold but the server is as warm as one that has served for
+# a while: a JVM's JIT has compiled the hot paths, its memory budget is full of other images' investments. The files themselves are read into the OS page cache before each server's run (PAGE_CACHE=warm), so that
 # neither server pays for the disk the other did not; PAGE_CACHE=cold drops the whole machine's page cache instead
 # (echo 1 > /proc/sys/vm/drop_caches, root only, slows everything else on the machine for a while).
 # Settings (environment): N ("1 4 12 40 200"), DURATION seconds per server and run of workload many (20), CONNECTIONS
 # (8) and THREADS (2) of wrk in workload many, SESSION_DURATION seconds per server (60: a session is about 150
 # requests, so a viewer needs most of a minute for a few of them), SESSIONS concurrent viewers (8), SESSION_IMAGES
-# (40), ZIPF_S (1.0), ZOOMS (3), PANS (4), REPEAT (0: each viewer replays its first REPEAT sessions over and over,
+# (40), WARMUP seconds (0) on WARMUP_IMAGES (8) other copies, ZIPF_S (1.0), ZOOMS (3), PANS (4), REPEAT (0: each viewer replays its first REPEAT sessions over and over,
 # so that a cache meets the same views again; 0 never), WINDOW viewer size (1280x900), WORKLOADS ("many sessions"), ENCODERS
 # ("opj"; "opj vellum" adds copies of speed.sh's 8000x6000 image from our encoder, archive profile), SEED (7), HEAP
 # Vellum's -Xmx (256m), PROCESSES iipsrv processes (2), PAGE_CACHE (warm|cold), VELLUM_ENV extra environment for
@@ -59,6 +61,8 @@ PAGE_CACHE=${PAGE_CACHE:-warm}
 VELLUM_ENV=${VELLUM_ENV:-}
 WORK=${WORK:-$root/bench/work}
 MAX_REQUESTS=${MAX_REQUESTS:-1000000}
+WARMUP=${WARMUP:-0}
+WARMUP_IMAGES=${WARMUP_IMAGES:-8}
 WIDTH=8000
 HEIGHT=6000
 IIPSRV=/usr/lib/iipimage-server/iipsrv.fcgi
@@ -152,6 +156,8 @@ for w in $WORKLOADS; do
   if [ "$w" = many ]; then for n in $N; do [ "$n" -gt "$most" ] && most=$n; done; fi
   if [ "$w" = sessions ] && [ "$SESSION_IMAGES" -gt "$most" ]; then most=$SESSION_IMAGES; fi
 done
+warm_first=$most   # the warm-up copies come after every measured one
+[ "$WARMUP" -gt 0 ] && most=$((most + WARMUP_IMAGES))
 for enc in $ENCODERS; do
   make_master "$enc"
   copies "$enc" "$most"
@@ -256,6 +262,10 @@ prepare_page_cache() {  # folder count
     echo 1 >/proc/sys/vm/drop_caches
   else
     for ((k = 0; k < $2; k++)); do cat "$(printf '%s/m%03d.jp2' "$1" "$k")"; done >/dev/null
+    if [ "$WARMUP" -gt 0 ]; then
+      for ((k = warm_first; k < warm_first + WARMUP_IMAGES; k++)); do cat "$(printf '%s/m%03d.jp2' "$1" "$k")"; done \
+        >/dev/null
+    fi
   fi
 }
 
@@ -283,6 +293,11 @@ run() {
   echo "  $workload $row, $server..." >&2
   prepare_page_cache "$folder" "$count"
   if [ "$server" = vellum ]; then start_vellum "$folder"; else start_reference "$folder"; fi
+  local prefix="$FCGI_PATH?FIF=m%03d.jp2"
+  if [ "$WARMUP" -gt 0 ]; then
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" --timeout 30s -s "$root/bench/tiles.lua" "$url" -- \
+      "$prefix" $geo "$((SEED + 1000))" "$MAX_REQUESTS" "$WARMUP_IMAGES" "$warm_first" >/dev/null 2>&1 || true
+  fi
   read -r w0 c0 < <(written "${server_pids[@]}")
   # CPU: the measured processes and, for iipsrv, nginx in front of them (stop_pids), each counted once
   local cpu_pids
@@ -291,7 +306,6 @@ run() {
   sample_rss "$run_dir/peak" "${server_pids[@]}" &
   sampler=$!
   pids+=("$sampler")
-  local prefix="$FCGI_PATH?FIF=m%03d.jp2"
   if [ "$workload" = many ]; then
     out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s -s "$root/bench/tiles.lua" "$url" -- \
       "$prefix" $geo "$SEED" "$MAX_REQUESTS" "$count" 2>&1 || true)
@@ -352,7 +366,8 @@ echo "Images: copies of one ${WIDTH}x${HEIGHT} single-tile file per encoder ($si
 echo "(W H tile resolutions)."
 echo "iipsrv 1.1: $PROCESSES FastCGI processes behind nginx, MAX_IMAGE_CACHE_SIZE=0. Vellum: OSGi runtime, -Xmx$HEAP,"
 echo "JPEG by ${encoder:-?}, MAX_IMAGE_CACHE_SIZE=0${VELLUM_ENV:+, $VELLUM_ENV}. Quality 75, all layers."
-echo "Each server fresh per run, no warm-up, page cache $PAGE_CACHE; ${DURATION} s per run (sessions"
+if [ "$WARMUP" -gt 0 ]; then warmup="then $WARMUP s of warm-up on $WARMUP_IMAGES other copies"; else warmup="no warm-up"; fi
+echo "Each server fresh per run, $warmup, page cache $PAGE_CACHE; ${DURATION} s per run (sessions"
 echo "${SESSION_DURATION} s); seed $SEED."
 if [ -s "$results_many" ]; then
   echo
