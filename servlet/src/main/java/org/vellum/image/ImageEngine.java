@@ -479,6 +479,10 @@ public final class ImageEngine {
         } catch (IllegalArgumentException e) {
             regionFailures.incrementAndGet();
             throw new ImageException(400, "Bad region for " + image.identifier() + ": " + e.getMessage(), e);
+        } catch (DecoderPool.Stopped e) {
+            // a redeploy or shutdown interrupted it (e.g. a whole level decoding in the background): not a failure
+            LOG.debug("Decoding {} stopped: {}", image.path(), e.getMessage());
+            throw new ImageException(503, "Stopping; try again", e);
         } catch (RuntimeException e) {
             internalFailures.incrementAndGet();
             LOG.error("Decoder failure on {}", image.path(), e);

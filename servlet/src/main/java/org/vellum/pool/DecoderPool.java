@@ -210,16 +210,16 @@ public final class DecoderPool implements AutoCloseable {
         try {
             future = natives.submit(task);
         } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("The decoder pool is closed", e);
+            throw new Stopped("The decoder pool is closed", e);
         }
         try {
             return future.get();
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while decoding", e);
+            throw new Stopped("Interrupted while decoding", e);
         } catch (CancellationException e) {
-            throw new IllegalStateException("Decoding was cancelled", e);
+            throw new Stopped("Decoding was cancelled", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof OpenJpegException oe) throw oe;
@@ -258,7 +258,7 @@ public final class DecoderPool implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting to decode", e);
+            throw new Stopped("Interrupted while waiting to decode", e);
         }
     }
 
@@ -476,7 +476,7 @@ public final class DecoderPool implements AutoCloseable {
         } catch (InterruptedException e) {
             releaseHolder(owner);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for a decoder", e);
+            throw new Stopped("Interrupted while waiting for a decoder", e);
         }
     }
 
@@ -561,6 +561,18 @@ public final class DecoderPool implements AutoCloseable {
                 working.getQueueLength() + pool.getNumWaiters());
         LOG.debug("decoder pool {}", stats);
         return stats;
+    }
+
+    /**
+     * The work was not done because the pool is closing or the waiting thread was interrupted (a bundle stopping, a
+     * server shutting down): nothing is wrong with the image, the request should be tried again.
+     */
+    public static final class Stopped extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**

@@ -130,6 +130,38 @@ class DecoderPoolTest {
     }
 
     @Test
+    void aCallerInterruptedWhileItsDecodeRunsGetsStoppedNotAFailure() throws Exception {
+        CountDownLatch decoding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> waiting = caller.submit(() -> {
+                try {
+                    return pool.withDecoder(new DecoderKey(grid, 0), reader -> {
+                        decoding.countDown();
+                        try {
+                            release.await();   // the decode is still running when its caller is interrupted
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();   // the pool cancels the work of a caller that left
+                        }
+                        return reader.header();
+                    });
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            assertTrue(decoding.await(30, TimeUnit.SECONDS));
+            caller.shutdownNow();   // interrupts the caller, as stopping a bundle interrupts its background threads
+            Object thrown = waiting.get(30, TimeUnit.SECONDS);
+            assertTrue(thrown instanceof DecoderPool.Stopped, "got " + thrown);
+        } finally {
+            release.countDown();
+            caller.shutdownNow();
+        }
+        decodeTile(new DecoderKey(grid, 0), 0, 0);   // the pool goes on serving
+    }
+
+    @Test
     void aFileThatIsNotJpeg2000GivesAnOpenJpegExceptionAndLeavesThePoolWorking() throws Exception {
         Path junk = Files.write(dir.resolve("junk.jp2"), new byte[] {0, 0, 0, 12, 'j', 'P', ' ', ' ', 1, 2, 3});
         assertThrows(OpenJpegException.class, () -> pool.withDecoder(new DecoderKey(junk, 0), Jp2Reader::header));
