@@ -71,9 +71,8 @@ class SettingsDocumentationTest {
                 %s
                 ## DSpace adapter
 
-                OSGi configuration PID `org.vellum.dspace`; for the embedded launcher (`DspaceMain`) the environment. \
-                Unlike the
-                server's, a value that cannot be read, or is refused, stops start-up with a message naming it.
+                OSGi configuration PID `org.vellum.dspace`; for the embedded launcher (`org.vellum.server.Main` with the \
+                adapter on its class path) the environment. Unlike the server's, a value that cannot be read, or is refused, stops start-up with a message naming it.
 
                 %s
                 ## Fedora adapter
