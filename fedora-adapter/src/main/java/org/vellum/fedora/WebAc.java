@@ -32,11 +32,11 @@ final class WebAc {
     }
 
     private final FedoraStore store;
-    private final boolean rootPublic;
+    private final RootAuthorization root;
 
-    WebAc(FedoraStore store, boolean rootPublic) {
+    WebAc(FedoraStore store, RootAuthorization root) {
         this.store = store;
-        this.rootPublic = rootPublic;
+        this.root = root;
     }
 
     /** foaf:Agent may read the resource. */
@@ -65,16 +65,28 @@ final class WebAc {
                 ancestor = true;
             }
         }
-        // Fedora's built-in root authorization: foaf:Agent acl:Read, acl:accessTo and acl:default the root, which
-        // applies to everything without an effective ACL (the root is then among the accepted acl:accessTo values).
-        if (effective == null) return rootPublic;
         Set<String> targets = new HashSet<>(List.of(resource.id()));
         Set<String> classes = types(resource);
+        if (effective == null) {
+            // Fedora's root authorization, which may name the resource or any of its ancestors in acl:accessTo
+            String id = resource.id();
+            for (int slash = id.lastIndexOf('/'); slash >= FedoraResource.ROOT.length();
+                    slash = id.lastIndexOf('/', slash - 1)) {
+                targets.add(id.substring(0, slash));
+            }
+            targets.add(FedoraResource.ROOT);
+            return grantsPublicRead(root.authorizations(), targets, classes);
+        }
         if (holder != resource) {
             targets.add(holder.id());
             classes.addAll(types(holder));
         }
-        for (Authorization a : effective) {
+        return grantsPublicRead(effective, targets, classes);
+    }
+
+    private static boolean grantsPublicRead(List<Authorization> authorizations, Set<String> targets,
+            Set<String> classes) {
+        for (Authorization a : authorizations) {
             boolean applies = a.accessTo().stream().anyMatch(targets::contains)
                     || a.accessToClass().stream().anyMatch(classes::contains);
             if (applies && a.agentClass().contains(FOAF_AGENT) && a.modes().contains(ACL + "Read")) return true;
