@@ -142,7 +142,9 @@ final class Turtle {
     }
 
     private void object(String subject, String predicate) throws SyntaxException {
-        if (end()) throw error("object expected");
+        if (end() || peek() == '.' && !(i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
+            throw error("object expected");
+        }
         char c = peek();
         boolean literal = false;
         String o;
@@ -155,7 +157,8 @@ final class Turtle {
             o = collection();
         } else if (c == '_' && s.startsWith("_:", i)) {
             o = blankLabel();
-        } else if (c == '+' || c == '-' || c == '.' || Character.isDigit(c)) {
+        } else if (c == '+' || c == '-' || Character.isDigit(c)
+                || c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1))) {
             o = number();
             literal = true;
         } else if (keywordExact("true") || keywordExact("false")) {
