@@ -13,7 +13,8 @@ import java.util.Set;
  * Whether anyone may read a resource, decided from the ACLs in OCFL as Fedora 6's WebAC does it
  * ({@code WebACRolesProvider}): the effective ACL is the resource's own {@code fcr:acl} with all its authorizations,
  * else the nearest ancestor's whose authorizations include some with {@code acl:default} (only those count; an ACL
- * without them is passed over), else Fedora's root authorization. An authorization applies when its
+ * without them is passed over), else Fedora's root authorization ({@link RootAuthorization}, whose
+ * {@code acl:accessTo} may also name any ancestor). An authorization applies when its
  * {@code acl:accessTo} names the resource or the ACL's holder, or its {@code acl:accessToClass} names one of their
  * types (the server's and those of the binary's description). Public means an applicable authorization gives
  * {@code acl:agentClass foaf:Agent} the mode {@code acl:Read} ({@code acl:Write} does not imply it, and
