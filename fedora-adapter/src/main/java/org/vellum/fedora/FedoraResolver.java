@@ -67,8 +67,13 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
         this.settings = settings;
         this.store = settings.fetches() ? null
                 : new FedoraStore(new OcflStorage(settings.ocflRoot(), settings.cacheSize()));
-        this.root = settings.rootAuthorization() == null ? RootAuthorization.builtIn(settings.rootPublic())
-                : RootAuthorization.of(settings.rootAuthorization());
+        boolean decidesByWebAc = store != null && settings.access() == FedoraSettings.Access.WEBAC;
+        if (settings.rootAuthorization() != null && !decidesByWebAc) {
+            LOG.warn("FEDORA_WEBAC_AUTHORIZATION is not read: {}", store == null
+                    ? "without a storage root Fedora itself decides" : "FEDORA_ACCESS is not webac");
+        }
+        this.root = settings.rootAuthorization() == null || !decidesByWebAc
+                ? RootAuthorization.builtIn(settings.rootPublic()) : RootAuthorization.of(settings.rootAuthorization());
         this.webac = store == null ? null : new WebAc(store, root);
         this.forward = settings.access() == FedoraSettings.Access.FORWARD || settings.fetches()
                 ? new FedoraForward(settings.restUrl(), settings.forwardTtl(), settings.cacheSize()) : null;

@@ -115,7 +115,7 @@ final class RootAuthorization {
     static List<WebAc.Authorization> authorizations(List<NTriples.Triple> triples) {
         Map<String, Map<String, Set<String>>> bySubject = new LinkedHashMap<>();
         for (NTriples.Triple t : triples) {
-            if (!t.predicate().startsWith(WebAc.ACL) || t.predicate().indexOf('#', WebAc.ACL.length()) >= 0) continue;
+            if (!t.predicate().startsWith(WebAc.ACL)) continue;
             if (t.object().startsWith("_:") && !t.objectIsLiteral()) continue;     // Fedora keeps IRIs and literals
             bySubject.computeIfAbsent(t.subject(), k -> new HashMap<>())
                     .computeIfAbsent(t.predicate().substring(WebAc.ACL.length()), k -> new java.util.HashSet<>())

@@ -205,6 +205,16 @@ class FedoraRootAuthorizationTest {
     }
 
     @Test
+    void withTrustTheFileIsNotReadAsWebAcDecidesNothing() throws Exception {
+        try (FedoraResolver r = FedoraResolver.create(FedoraSettings.fromEnvironment(Map.of("FEDORA_OCFL_ROOT",
+                fedora.ocflRoot().toString(), "FEDORA_ACCESS", "trust", "FEDORA_WEBAC_AUTHORIZATION",
+                tmp.resolve("etc/absent.ttl").toString())))) {
+            assertTrue(r.resolve(CLOSED.path()).personal());
+            r.check();
+        }
+    }
+
+    @Test
     void aFileThatGoesBadLaterMakesVellumNotReadyAndItsAnswers503() throws Exception {
         Path f = file("later.ttl", SERVICE_FILES_PUBLIC);
         try (FedoraResolver r = resolver(f);
