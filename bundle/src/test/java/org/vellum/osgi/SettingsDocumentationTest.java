@@ -77,8 +77,8 @@ class SettingsDocumentationTest {
                 %s
                 ## Fedora adapter
 
-                OSGi configuration PID `org.vellum.fedora`; for the embedded launcher (`FedoraMain`) the environment. \
-                As the DSpace
+                OSGi configuration PID `org.vellum.fedora`; for the WAR, context parameters or the environment; for
+                the embedded launcher (`org.vellum.server.Main`) the environment. As the DSpace
                 adapter's, a value that cannot be read, or is refused, stops start-up with a message naming it \
                 ([fedora.md](fedora.md)).
 

@@ -33,8 +33,12 @@ public @interface FedoraConfiguration {
     String access() default "webac";
 
     @AttributeDefinition(name = "FEDORA_WEBAC_ROOT_PUBLIC",
-            description = "Where no ACL applies, Fedora's root authorization decides: true for its built-in one (foaf:Agent acl:Read, acl:default on the root); false when fcrepo.auth.webac.authorization names one that does not let foaf:Agent read")
+            description = "Without FEDORA_WEBAC_AUTHORIZATION, where no ACL applies: true for Fedora's built-in root authorization (foaf:Agent acl:Read, acl:default on the root); false lets the public read nothing there")
     boolean webac_root_public() default true;
+
+    @AttributeDefinition(name = "FEDORA_WEBAC_AUTHORIZATION", required = false,
+            description = "The Turtle (.ttl) or N-Triples (.nt) file Fedora's fcrepo.auth.webac.authorization names, read as Fedora reads it wherever no ACL applies (and again when it changes); missing or unparsable: Vellum does not start, or is not ready; empty: FEDORA_WEBAC_ROOT_PUBLIC")
+    String webac_authorization() default "";
 
     @AttributeDefinition(name = "FEDORA_FORWARD_TTL_SECONDS",
             description = "Seconds Fedora's yes or no for one caller and binary is reused")

@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,13 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
     private final FedoraSettings settings;
     private final FedoraStore store;
     private final WebAc webac;
+    /** where no ACL applies (FEDORA_ACCESS=webac) */
+    private final RootAuthorization root;
     private final FedoraForward forward;
     /** without a storage root: the binaries fetched through the REST API */
     private final FedoraFetch fetch;
+    /** run once between reading a binary's inventory and looking for its file (tests: Fedora writes meanwhile) */
+    private final AtomicReference<Runnable> afterLookup = new AtomicReference<>();
     /** content file to the fingerprint it had when its JPEG 2000 signature was checked */
     private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
@@ -62,7 +67,14 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
         this.settings = settings;
         this.store = settings.fetches() ? null
                 : new FedoraStore(new OcflStorage(settings.ocflRoot(), settings.cacheSize()));
-        this.webac = store == null ? null : new WebAc(store, settings.rootPublic());
+        boolean decidesByWebAc = store != null && settings.access() == FedoraSettings.Access.WEBAC;
+        if (settings.rootAuthorization() != null && !decidesByWebAc) {
+            LOG.warn("FEDORA_WEBAC_AUTHORIZATION is not read: {}", store == null
+                    ? "without a storage root Fedora itself decides" : "FEDORA_ACCESS is not webac");
+        }
+        this.root = settings.rootAuthorization() == null || !decidesByWebAc
+                ? RootAuthorization.builtIn(settings.rootPublic()) : RootAuthorization.of(settings.rootAuthorization());
+        this.webac = store == null ? null : new WebAc(store, root);
         this.forward = settings.access() == FedoraSettings.Access.FORWARD || settings.fetches()
                 ? new FedoraForward(settings.restUrl(), settings.forwardTtl(), settings.cacheSize()) : null;
         this.fetch = settings.fetches() ? new FedoraFetch(settings.fetchDir(), settings.fetchBytes(),
@@ -81,6 +93,8 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
         if (fetch != null) return fetched(id, identifier, caller);
         try {
             FedoraResource binary = binary(id, identifier);
+            Runnable pause = afterLookup.getAndSet(null);
+            if (pause != null) pause.run();
             Path file = store.storage().file(binary.object(), binary.contentPath());
             if (file == null) {
                 // the inventory was read before a mutable head was committed (its files moved): read it again
@@ -112,6 +126,9 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
             throw notFound(identifier);
         } catch (java.nio.file.NoSuchFileException e) {
             throw notFound(identifier);
+        } catch (RootAuthorization.Unreadable e) {
+            LOG.warn("Fedora resource {}: {}", id, e.getMessage());
+            throw new ResolverException(503, "Fedora's root authorization cannot be read");
         } catch (IOException e) {
             LOG.warn("Fedora resource {}: {}", id, e.toString());
             throw new ResolverException(503, "Fedora's storage cannot be read");
@@ -201,6 +218,14 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
         return new ImageNotFoundException("No JPEG 2000 binary in Fedora: " + identifier);
     }
 
+    /**
+     * Runs {@code writer} once, in the next resolution from disk, after the binary's inventory was read and before its
+     * content file is looked for: the window in which Fedora can commit a mutable head or delete the binary (tests).
+     */
+    void onceAfterLookup(Runnable writer) {
+        afterLookup.set(writer);
+    }
+
     /** Inventories read from disk so far (for tests: the rest came from memory). */
     long inventoryReads() {
         return store.storage().inventoryReads();
@@ -218,13 +243,15 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
     }
 
     /**
-     * The storage root is still a readable folder with Fedora's layout file (the shares it lives on can go away);
+     * The storage root is still a readable folder with Fedora's layout file (the shares it lives on can go away), and
+     * a root authorization file is still readable Turtle;
      * when fetching, Fedora's REST root answers a HEAD within two seconds with anything but a 5xx (401 and 403 say it
      * is up).
      */
     @Override
     public void check() throws Exception {
         if (!settings.fetches()) {
+            if (settings.access() == FedoraSettings.Access.WEBAC) root.authorizations();
             Path root = settings.ocflRoot();
             if (!Files.isDirectory(root) || !Files.isReadable(root)) {
                 throw new IOException("the OCFL storage root is not a readable folder");

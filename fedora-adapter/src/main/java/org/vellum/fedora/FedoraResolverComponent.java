@@ -7,6 +7,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
 import org.vellum.api.HealthCheck;
@@ -26,17 +28,40 @@ import org.vellum.api.settings.SettingSource;
         property = {"vellum.resolver.prefix=fedora", "service.ranking:Integer=100"})
 @Designate(ocd = FedoraConfiguration.class)
 public final class FedoraResolverComponent implements ImageResolver, HealthCheck {
-    private FedoraResolver resolver;
+    private static final Logger LOG = LoggerFactory.getLogger(FedoraResolverComponent.class);
 
+    private volatile FedoraResolver resolver;
+    /** why the configuration given cannot be served, or null */
+    private volatile String failure;
+
+    /**
+     * A configuration that cannot be served (a setting refused, no storage root, a root authorization file missing or
+     * unparsable) does not leave the component unregistered, which the readiness check could not see: it stays, answers
+     * 503 and reports not ready, naming the problem, until ConfigAdmin hands over a good configuration.
+     */
     @Activate
-    void activate(FedoraConfiguration config) throws IOException {
-        resolver = FedoraResolver.create(settingsOf(config));
+    void activate(FedoraConfiguration config) {
+        try {
+            resolver = FedoraResolver.create(settingsOf(config));
+            failure = null;
+        } catch (IOException | IllegalArgumentException e) {
+            failure = e.getMessage();
+            LOG.error("The Fedora adapter (configuration {}) cannot start: {}; it answers 503 and /health/ready "
+                    + "reports it until the configuration is fixed", FedoraConfiguration.PID, failure);
+        }
     }
 
     @Deactivate
     void deactivate() {
-        if (resolver != null) resolver.close();
+        FedoraResolver r = resolver;
         resolver = null;
+        if (r != null) r.close();
+    }
+
+    private FedoraResolver started() throws ResolverException {
+        FedoraResolver r = resolver;
+        if (r == null) throw new ResolverException(503, "The Fedora adapter cannot start (see the log)");
+        return r;
     }
 
     /** The typed configuration, read by the same declarations as the environment. */
@@ -46,12 +71,12 @@ public final class FedoraResolverComponent implements ImageResolver, HealthCheck
 
     @Override
     public ResolvedImage resolve(String identifier) throws ImageNotFoundException, ResolverException {
-        return resolver.resolve(identifier);
+        return started().resolve(identifier);
     }
 
     @Override
     public ResolvedImage resolve(String identifier, Caller caller) throws ImageNotFoundException, ResolverException {
-        return resolver.resolve(identifier, caller);
+        return started().resolve(identifier, caller);
     }
 
     @Override
@@ -63,7 +88,9 @@ public final class FedoraResolverComponent implements ImageResolver, HealthCheck
     @Override
     public void check() throws Exception {
         FedoraResolver r = resolver;
-        if (r == null) throw new IllegalStateException("not active");
+        if (r == null) {
+            throw new IllegalStateException(failure == null ? "not active" : "cannot start: " + failure);
+        }
         r.check();
     }
 }

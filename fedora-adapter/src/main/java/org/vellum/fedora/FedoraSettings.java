@@ -22,7 +22,9 @@ import org.vellum.api.settings.SettingSource;
  * @param restUrl         Fedora's REST root URL, no trailing slash; empty when not given
  * @param prefixes        identifier prefixes mapped onto paths below the REST root, tried in order
  * @param access          how a caller is decided about
- * @param rootPublic      Fedora's root authorization gives foaf:Agent acl:Read (its built-in default)
+ * @param rootPublic      Fedora's built-in root authorization gives foaf:Agent acl:Read (its default)
+ * @param rootAuthorization the root authorization file Fedora reads ({@code fcrepo.auth.webac.authorization}), or
+ *                        null for the built-in one
  * @param forwardTtl      how long Fedora's answer to a forwarded HEAD is reused
  * @param cacheSize       inventories, parsed files and forwarded answers kept (each)
  * @param fetchDir        where binaries fetched through the REST API are kept (no storage root)
@@ -36,6 +38,7 @@ public record FedoraSettings(
         List<Prefix> prefixes,
         Access access,
         boolean rootPublic,
+        Path rootAuthorization,
         Duration forwardTtl,
         int cacheSize,
         Path fetchDir,
@@ -96,9 +99,14 @@ public record FedoraSettings(
                         return a;
                     });
     public static final Setting<Boolean> ROOT_PUBLIC = Setting.flag("webac.root.public", "FEDORA_WEBAC_ROOT_PUBLIC",
-            true, "Where no ACL applies, Fedora's root authorization decides: true for its built-in one (foaf:Agent "
-                    + "acl:Read, acl:default on the root); false when fcrepo.auth.webac.authorization names one that "
-                    + "does not let foaf:Agent read");
+            true, "Without FEDORA_WEBAC_AUTHORIZATION, where no ACL applies: true for Fedora's built-in root "
+                    + "authorization (foaf:Agent acl:Read, acl:default on the root); false lets the public read "
+                    + "nothing there");
+    public static final Setting<String> WEBAC_AUTHORIZATION = Setting.text("webac.authorization",
+            "FEDORA_WEBAC_AUTHORIZATION", "", "The Turtle (.ttl) or N-Triples (.nt) file Fedora's "
+                    + "fcrepo.auth.webac.authorization names, read as Fedora reads it wherever no ACL applies (and "
+                    + "again when it changes); missing or unparsable: Vellum does not start, or is not ready; empty: "
+                    + "FEDORA_WEBAC_ROOT_PUBLIC").check(String::trim);
     public static final Setting<Integer> FORWARD_TTL_SECONDS = Setting.integer("forward.ttl.seconds",
             "FEDORA_FORWARD_TTL_SECONDS", 30, "Seconds Fedora's yes or no for one caller and binary is reused")
             .atLeast(1).strict();
@@ -117,7 +125,7 @@ public record FedoraSettings(
 
     /** Every setting, in the order of the documentation and the metatype interface. */
     public static final List<Setting<?>> DECLARED = List.of(OCFL_ROOT, REST_URL, PREFIXES, ACCESS, ROOT_PUBLIC,
-            FORWARD_TTL_SECONDS, CACHE_SIZE, FETCH_DIR, FETCH_MB, REST_AUTHORIZATION);
+            WEBAC_AUTHORIZATION, FORWARD_TTL_SECONDS, CACHE_SIZE, FETCH_DIR, FETCH_MB, REST_AUTHORIZATION);
 
     public FedoraSettings {
         restUrl = restUrl == null ? "" : restUrl.replaceAll("/+$", "");
@@ -153,7 +161,15 @@ public record FedoraSettings(
                     + "FEDORA_REST_URL (to fetch binaries through Fedora's REST API)");
         }
         String fetchDir = FETCH_DIR.read(source);
-        return new FedoraSettings(root, rest, prefixesOf(PREFIXES.read(source)), access, ROOT_PUBLIC.read(source),
+        String rootAuthorization = WEBAC_AUTHORIZATION.read(source);
+        boolean rootPublic = ROOT_PUBLIC.read(source);
+        if (!rootAuthorization.isEmpty() && !rootPublic) {
+            // the two say different things about the same root; which one wins must not be a guess
+            throw new IllegalArgumentException("FEDORA_WEBAC_ROOT_PUBLIC=false and FEDORA_WEBAC_AUTHORIZATION are "
+                    + "both given: keep only FEDORA_WEBAC_AUTHORIZATION, the file decides");
+        }
+        return new FedoraSettings(root, rest, prefixesOf(PREFIXES.read(source)), access, rootPublic,
+                rootAuthorization.isEmpty() ? null : Path.of(rootAuthorization).toAbsolutePath().normalize(),
                 Duration.ofSeconds(FORWARD_TTL_SECONDS.read(source)), CACHE_SIZE.read(source),
                 (fetchDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "vellum-fedora-cache")
                         : Path.of(fetchDir.trim())).toAbsolutePath(),

@@ -13,7 +13,8 @@ import java.util.Set;
  * Whether anyone may read a resource, decided from the ACLs in OCFL as Fedora 6's WebAC does it
  * ({@code WebACRolesProvider}): the effective ACL is the resource's own {@code fcr:acl} with all its authorizations,
  * else the nearest ancestor's whose authorizations include some with {@code acl:default} (only those count; an ACL
- * without them is passed over), else Fedora's root authorization. An authorization applies when its
+ * without them is passed over), else Fedora's root authorization ({@link RootAuthorization}, whose
+ * {@code acl:accessTo} may also name any ancestor). An authorization applies when its
  * {@code acl:accessTo} names the resource or the ACL's holder, or its {@code acl:accessToClass} names one of their
  * types (the server's and those of the binary's description). Public means an applicable authorization gives
  * {@code acl:agentClass foaf:Agent} the mode {@code acl:Read} ({@code acl:Write} does not imply it, and
@@ -32,11 +33,11 @@ final class WebAc {
     }
 
     private final FedoraStore store;
-    private final boolean rootPublic;
+    private final RootAuthorization root;
 
-    WebAc(FedoraStore store, boolean rootPublic) {
+    WebAc(FedoraStore store, RootAuthorization root) {
         this.store = store;
-        this.rootPublic = rootPublic;
+        this.root = root;
     }
 
     /** foaf:Agent may read the resource. */
@@ -65,16 +66,28 @@ final class WebAc {
                 ancestor = true;
             }
         }
-        // Fedora's built-in root authorization: foaf:Agent acl:Read, acl:accessTo and acl:default the root, which
-        // applies to everything without an effective ACL (the root is then among the accepted acl:accessTo values).
-        if (effective == null) return rootPublic;
         Set<String> targets = new HashSet<>(List.of(resource.id()));
         Set<String> classes = types(resource);
+        if (effective == null) {
+            // Fedora's root authorization, which may name the resource or any of its ancestors in acl:accessTo
+            String id = resource.id();
+            for (int slash = id.lastIndexOf('/'); slash >= FedoraResource.ROOT.length();
+                    slash = id.lastIndexOf('/', slash - 1)) {
+                targets.add(id.substring(0, slash));
+            }
+            targets.add(FedoraResource.ROOT);
+            return grantsPublicRead(root.authorizations(), targets, classes);
+        }
         if (holder != resource) {
             targets.add(holder.id());
             classes.addAll(types(holder));
         }
-        for (Authorization a : effective) {
+        return grantsPublicRead(effective, targets, classes);
+    }
+
+    private static boolean grantsPublicRead(List<Authorization> authorizations, Set<String> targets,
+            Set<String> classes) {
+        for (Authorization a : authorizations) {
             boolean applies = a.accessTo().stream().anyMatch(targets::contains)
                     || a.accessToClass().stream().anyMatch(classes::contains);
             if (applies && a.agentClass().contains(FOAF_AGENT) && a.modes().contains(ACL + "Read")) return true;

@@ -66,7 +66,7 @@ class FedoraFetchTest {
 
     private FedoraSettings settings(FedoraSettings.Access access, long bound, String authorization) {
         return new FedoraSettings(null, fedora.restUrl(), FedoraSettings.prefixesOf(List.of("/_flysystem/fedora/=")),
-                access, true, Duration.ofSeconds(1), 100, tmp.resolve("fetched"), bound, authorization);
+                access, true, null, Duration.ofSeconds(1), 100, tmp.resolve("fetched"), bound, authorization);
     }
 
     private long gets(String path) {

@@ -138,7 +138,12 @@ public final class FedoraFixture implements AutoCloseable {
 
     /** Deletes a binary at an object root as Fedora does: its header stays, marked deleted, its content goes. */
     public void tombstone(String id) {
-        write(id, s -> {
+        tombstone(id, CommitType.NEW_VERSION);
+    }
+
+    /** The same, into the mutable head when unversioned. */
+    public void tombstone(String id, CommitType commit) {
+        write(id, commit, s -> {
             ResourceHeaders h = s.readHeaders(id);
             s.deleteContentFile(ResourceHeaders.builder(h).withDeleted(true).withLastModifiedDate(Instant.now())
                     .build());

@@ -64,4 +64,22 @@ class FedoraSettingsTest {
         assertEquals(2, s.prefixes().size());
         assertThrows(IllegalArgumentException.class, () -> FedoraResolverComponent.settingsOf(config(Map.of())));
     }
+
+    @Test
+    void inOsgiAConfigurationThatCannotBeServedIsA503AndNotReadyNamingTheProblem(
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        FedoraResolverComponent component = new FedoraResolverComponent();
+        java.nio.file.Files.writeString(tmp.resolve("ocfl_layout.json"),
+                "{\"extension\": \"0004-hashed-n-tuple-storage-layout\"}");
+        Path missing = tmp.resolve("root-acl.ttl");
+        component.activate(config(Map.of("ocfl_root", tmp.toString(), "webac_authorization", missing.toString())));
+        Exception notReady = assertThrows(Exception.class, component::check);
+        assertTrue(notReady.getMessage().contains("cannot start") && notReady.getMessage().contains(
+                missing.toString()), notReady.getMessage());
+        org.vellum.api.ResolverException e = assertThrows(org.vellum.api.ResolverException.class,
+                () -> component.resolve("objects/page1.jp2"));
+        assertEquals(503, e.status());
+        assertEquals("fedora-storage", component.name());
+        component.deactivate();
+    }
 }
