@@ -7,10 +7,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vellum.api.ResolvedImage;
+import org.vellum.image.ImageEngine;
 import org.vellum.config.Settings;
 import org.vellum.testing.Books;
 import org.vellum.testing.Http;
@@ -43,6 +47,22 @@ class PresentationScaleTest {
             long changed = time(vellum, pages + 1);
             System.out.printf("manifest of %d pages: cold %d ms, warm %d ms (best of 5), after a page was added "
                     + "%d ms%n", pages, cold, warm, changed);
+        }
+        // the pages' sizes alone, one after the other, on a server that has read none of them: the boxes and SIZ
+        // marker in Java (what manifests use) against OpenJPEG's header through the decoder pool (what they used)
+        try (Http fresh = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX",
+                tmp.resolve("images").toString())))) {
+            ImageEngine engine = fresh.server().vellum().engine();
+            List<ResolvedImage> files = new ArrayList<>();
+            for (int i = 1; i <= pages; i++) files.add(engine.resolve("book/f" + i + ".jp2", null));
+            long java = System.nanoTime();
+            for (ResolvedImage f : files) engine.size(f);
+            java = System.nanoTime() - java;
+            long openjpeg = System.nanoTime();
+            for (ResolvedImage f : files) engine.info(f);
+            openjpeg = System.nanoTime() - openjpeg;
+            System.out.printf("sizes of %d pages, one thread: boxes and SIZ in Java %d ms, OpenJPEG header through "
+                    + "the decoder pool %d ms%n", pages, java / 1_000_000, openjpeg / 1_000_000);
         }
     }
 
