@@ -71,6 +71,9 @@ class FedoraBooksTest {
     FedoraResolver trust;
     Http http;
     Http trusting;
+    FedoraJwtServer islandora;
+    FedoraResolver forward;
+    Http forwarding;
 
     @BeforeAll
     void setUp(@TempDir Path tmp) throws Exception {
@@ -115,12 +118,25 @@ class FedoraBooksTest {
                 "FEDORA_OCFL_ROOT", fedora.ocflRoot().toString(), "FEDORA_ACCESS", "trust")));
         http = new Http(Settings.defaults(), webac);
         trusting = new Http(Settings.defaults(), trust);
+        // Fedora behind Islandora's JWT valve: the diary and two of its pages for any reader, the third for a librarian
+        islandora = new FedoraJwtServer();
+        islandora.resource("diary", "*");
+        islandora.resource(DAY1.path(), "*");
+        islandora.resource(DAY2_PRIVATE.path(), "librarian");
+        islandora.resource(DAY3.path(), "*");
+        forward = FedoraResolver.create(FedoraSettings.fromEnvironment(Map.of(
+                "FEDORA_OCFL_ROOT", fedora.ocflRoot().toString(), "FEDORA_REST_URL", islandora.restUrl(),
+                "FEDORA_ACCESS", "forward")));
+        forwarding = new Http(Settings.defaults(), forward);
     }
 
     @AfterAll
     void tearDown() throws Exception {
         if (http != null) http.close();
         if (trusting != null) trusting.close();
+        if (forwarding != null) forwarding.close();
+        if (forward != null) forward.close();
+        if (islandora != null) islandora.close();
         if (webac != null) webac.close();
         if (trust != null) trust.close();
         if (fedora != null) fedora.close();
@@ -257,6 +273,32 @@ class FedoraBooksTest {
         JsonNode m = manifest(trusting, "diary");
         assertEquals(sizes(List.of(DAY1, DAY2_PRIVATE, DAY3)), canvases(m));
         assertServiceAnswersThePagesPixels(trusting, m.get("items").get(1), DAY2_PRIVATE);
+    }
+
+    @Test
+    void forwardedCallersGetThePagesFedoraLetsThemRead() throws Exception {
+        assertEquals(401, forwarding.get("/iiif/presentation/diary/manifest").statusCode(), "no token");
+        String visitor = "Bearer " + islandora.token("visitor", List.of("authenticated"), 600);
+        HttpResponse<byte[]> v = forwarding.get("/iiif/presentation/diary/manifest", "Authorization", visitor);
+        assertEquals(200, v.statusCode(), text(v));
+        assertTrue(Http.header(v, "Cache-Control").startsWith("private"), Http.header(v, "Cache-Control"));
+        assertEquals(sizes(List.of(DAY1, DAY3)), canvases(JSON.readTree(v.body())));
+
+        String librarian = "Bearer " + islandora.token("librarian", List.of("authenticated"), 600);
+        HttpResponse<byte[]> r = forwarding.get("/iiif/presentation/diary/manifest", "Authorization", librarian);
+        assertEquals(200, r.statusCode(), text(r));
+        assertTrue(Http.header(r, "Cache-Control").startsWith("private"), Http.header(r, "Cache-Control"));
+        JsonNode m = JSON.readTree(r.body());
+        assertEquals(List.of(), IiifSchema.errors(m));
+        assertEquals(sizes(List.of(DAY1, DAY2_PRIVATE, DAY3)), canvases(m));
+        String tile = servicePath(forwarding, m.get("items").get(1)) + "/64,32,128,96/max/0/default.png";
+        HttpResponse<byte[]> t = forwarding.get(tile, "Authorization", librarian);
+        assertEquals(200, t.statusCode(), text(t));
+        BufferedImage expected = Fixtures.colourGrid(DAY2_PRIVATE.width(), DAY2_PRIVATE.height())
+                .getSubimage(64, 32, 128, 96);
+        assertTrue(Fixtures.meanError(expected, Fixtures.decode(t.body())) < 3);
+        assertEquals(404, forwarding.get("/iiif/presentation/letters/manifest", "Authorization", librarian)
+                .statusCode(), "a container Fedora does not know");
     }
 
     @Test
