@@ -207,13 +207,22 @@ public final class Presentation {
         }
         List<ImageObject.Page> pages = object.pages();
         Object[] measured = new Object[pages.size()];       // each page's Canvas, or the ImageException it gave
+        // the request's headers are read one thread at a time: the servlet container's request is not thread-safe
+        Caller shared = caller == null ? null : new Caller(caller.method(), name -> {
+            synchronized (measured) {
+                return caller.header(name);
+            }
+        }, caller.baseUri(), caller.requestUri());
         IntConsumer measure = i -> {
             ImageObject.Page page = pages.get(i);
             try {
-                PageSize size = size(service.resolve(page.identifier(), caller));
+                PageSize size = size(service.resolve(page.identifier(), shared));
                 measured[i] = new Canvas(page, size.width(), size.height());
             } catch (ImageException e) {
                 measured[i] = e;
+            } catch (RuntimeException e) {
+                LOG.error("Sizing page {} of {}", page.identifier(), object.identifier(), e);
+                measured[i] = new ImageException(500, "Page " + page.identifier() + " could not be sized");
             }
         };
         if (pages.size() < PARALLEL_FROM) {
