@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.api.Caller;
 import org.vellum.api.ImageNotFoundException;
+import org.vellum.api.ImageObject;
 import org.vellum.api.HealthCheck;
 import org.vellum.api.ImageResolver;
 import org.vellum.api.ResolvedImage;
@@ -46,6 +47,8 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
     private final FedoraFetch fetch;
     /** run once between reading a binary's inventory and looking for its file (tests: Fedora writes meanwhile) */
     private final AtomicReference<Runnable> afterLookup = new AtomicReference<>();
+    /** containers as books (from the storage root only) */
+    private final FedoraObjects objects;
     /** content file to the fingerprint it had when its JPEG 2000 signature was checked */
     private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
@@ -79,6 +82,8 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
                 ? new FedoraForward(settings.restUrl(), settings.forwardTtl(), settings.cacheSize()) : null;
         this.fetch = settings.fetches() ? new FedoraFetch(settings.fetchDir(), settings.fetchBytes(),
                 forward.client(), chunk) : null;
+        this.objects = store == null ? null : new FedoraObjects(store,
+                new FedoraContainment(store.storage(), System::nanoTime));
     }
 
     @Override
@@ -129,6 +134,40 @@ public final class FedoraResolver implements ImageResolver, HealthCheck, AutoClo
         } catch (RootAuthorization.Unreadable e) {
             LOG.warn("Fedora resource {}: {}", id, e.getMessage());
             throw new ResolverException(503, "Fedora's root authorization cannot be read");
+        } catch (IOException e) {
+            LOG.warn("Fedora resource {}: {}", id, e.toString());
+            throw new ResolverException(503, "Fedora's storage cannot be read");
+        }
+    }
+
+    /**
+     * A container (an Archival Group, or any container with JPEG 2000 binaries among its children) as a book, with the
+     * pages this caller may read ({@link FedoraObjects}); identifiers in every form {@link #resolve} takes.
+     */
+    @Override
+    public ImageObject object(String identifier, Caller caller) throws ImageNotFoundException, ResolverException {
+        String id = FedoraIdentifier.parse(identifier, settings.restUrl(), settings.prefixes());
+        if (objects == null) {
+            throw new ImageNotFoundException(identifier + ": Fedora objects are answered from a storage root only");
+        }
+        try {
+            return objects.object(identifier, id, caller, new FedoraObjects.Access() {
+                @Override
+                public ResolvedImage page(String page, Caller c) throws ImageNotFoundException, ResolverException {
+                    return resolve(page, c);
+                }
+
+                @Override
+                public boolean container(FedoraResource container, Caller c, String name) throws IOException,
+                        ResolverException, ImageNotFoundException {
+                    return authorize(container, c, name);
+                }
+            });
+        } catch (JacksonException e) {
+            LOG.warn("Fedora resource {}: unreadable JSON in its OCFL object: {}", id, e.getOriginalMessage());
+            throw notFound(identifier);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw notFound(identifier);
         } catch (IOException e) {
             LOG.warn("Fedora resource {}: {}", id, e.toString());
             throw new ResolverException(503, "Fedora's storage cannot be read");

@@ -111,6 +111,21 @@ final class OcflStorage {
     }
 
     /**
+     * The object whose root folder is {@code dir} (found by walking the storage root), with the id its inventory
+     * names, or null when the folder holds no readable inventory.
+     */
+    OcflObject objectAt(Path dir) throws IOException {
+        try {
+            Inventory inventory = inventories.get(dir.resolve(MUTABLE_HEAD_INVENTORY));
+            if (inventory == null) inventory = inventories.get(dir.resolve("inventory.json"));
+            return inventory == null ? null : new OcflObject(dir, inventory);
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
+            LOG.warn("Cannot read the inventory of the OCFL object in {}: {}", dir, e.toString());
+            return null;
+        }
+    }
+
+    /**
      * The file holding a logical path's bytes in the object's current version: through its digest to the first of its
      * content paths that exists, which must lie inside the object's folder; null when there is none (the path is not
      * in the version, or its file moved: a mutable head committed since the inventory was read).

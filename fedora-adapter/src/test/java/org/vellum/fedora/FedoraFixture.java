@@ -89,6 +89,18 @@ public final class FedoraFixture implements AutoCloseable {
         write(id, s -> s.writeResource(container(id, parent, false, true).build(), triples(id)));
     }
 
+    /** A container as its own OCFL object, with its own triples (N-Triples, internal ids): a title, say. */
+    public void container(String id, String parent, String ntriples) {
+        write(id, s -> s.writeResource(container(id, parent, false, true).build(),
+                new ByteArrayInputStream(ntriples.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** An Archival Group with its own triples. */
+    public void archivalGroup(String id, String parent, String ntriples) {
+        write(id, s -> s.writeResource(container(id, parent, true, true).build(),
+                new ByteArrayInputStream(ntriples.getBytes(StandardCharsets.UTF_8))));
+    }
+
     /** An Archival Group: its members are written into its object by {@link #member}. */
     public void archivalGroup(String id, String parent) {
         write(id, s -> s.writeResource(container(id, parent, true, true).build(), triples(id)));

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vellum.cache.OutputCache;
 import org.vellum.codec.openjpeg.DecodeLimitException;
+import org.vellum.codec.openjpeg.Jp2Size;
 import org.vellum.codec.openjpeg.OpenJpegException;
 import org.vellum.codec.openjpeg.Raster;
 import org.vellum.codec.webp.WebPEncoder;
@@ -158,6 +159,27 @@ public final class ImageEngine {
     /** The object of several images {@code identifier} names, as the caller may see it (a folder, an item). */
     public ImageObject object(String identifier, Caller ctx) throws ImageException {
         return ask(r -> r.object(identifier, ctx));
+    }
+
+    /**
+     * The image's full-resolution size alone, for listing many images (a book's manifest): from the header facts when
+     * they are known, else read in Java from the file's boxes and SIZ marker, without opening a decoder. Not kept here
+     * (whoever lists many keeps what it needs).
+     */
+    public Dimension size(ResolvedImage image) throws ImageException {
+        synchronized (infoCache) {
+            ImageInfo cached = infoCache.get(image.path() + "@" + image.fingerprint());
+            if (cached != null) return new Dimension(cached.width(), cached.height());
+        }
+        try {
+            Jp2Size s = Jp2Size.read(image.path());
+            return new Dimension(s.width(), s.height());
+        } catch (OpenJpegException e) {
+            fileFailures.incrementAndGet();
+            LOG.warn("Cannot read the size of {}: {}", image.path(), e.getMessage());
+            throw new ImageException(404, "Cannot read " + image.identifier() + ": " + hidePath(e.getMessage(), image),
+                    e);
+        }
     }
 
     /** The image's header facts; parsed once per file version. */

@@ -97,6 +97,11 @@ public final class ImageService {
         return engine.resolve(identifier, caller);
     }
 
+    /** A resolved image's full-resolution size, without opening a decoder when its facts are not known yet. */
+    public org.vellum.image.Dimension size(ResolvedImage image) throws ImageException {
+        return engine.size(image);
+    }
+
     /** The header facts of a resolved image. */
     public ImageInfo info(ResolvedImage image) throws ImageException {
         return engine.info(image);

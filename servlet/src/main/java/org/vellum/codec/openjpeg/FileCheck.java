@@ -59,6 +59,9 @@ final class FileCheck {
     Jp2ColorSpace colorSpace = Jp2ColorSpace.UNSPECIFIED;
     /** The SIZ claims more tiles than the codestream can hold: OpenJPEG's tile decode fails on the missing ones. */
     boolean tilesMissing;
+    /** The full-resolution size the SIZ gives (Xsiz - XOsiz, Ysiz - YOsiz), as OpenJPEG reports it. */
+    int width;
+    int height;
     /** The colr box's Lab ranges when it gives them (enumerated CIELAB). */
     CieLab lab = CieLab.DEFAULT;
     /** From the first colr box with an ICC profile (methods 2 and 3), or null. */
@@ -84,12 +87,12 @@ final class FileCheck {
             if (magic.length == 12 && Arrays.equals(magic, JP2_SIGNATURE)) {
                 FileCheck result = new FileCheck(true, size);
                 long codestream = result.walkBoxes(ch, size, file);
-                result.tilesMissing = checkSiz(ch, codestream, size, file);
+                result.tilesMissing = checkSiz(ch, codestream, size, file, result);
                 return result;
             }
             if (magic.length >= 4 && Arrays.equals(Arrays.copyOf(magic, 4), J2K_SOC_SIZ)) {
                 FileCheck result = new FileCheck(false, size);
-                result.tilesMissing = checkSiz(ch, 0, size, file);
+                result.tilesMissing = checkSiz(ch, 0, size, file, result);
                 return result;
             }
             throw new OpenJpegException("not a JPEG 2000 file (no JP2 signature or J2K SOC/SIZ): " + file);
@@ -252,7 +255,8 @@ final class FileCheck {
      * SIZ right after SOC: bound components, precision, sub-sampling, image and tile sizes before OpenJPEG allocates
      * anything. True when the SIZ claims more tiles than the codestream's bytes can hold, so that some are missing.
      */
-    private static boolean checkSiz(FileChannel ch, long cs, long size, Path file) throws IOException, OpenJpegException {
+    private static boolean checkSiz(FileChannel ch, long cs, long size, Path file, FileCheck into)
+            throws IOException, OpenJpegException {
         if (cs + 4 + 38 > size) {
             throw new OpenJpegException("truncated codestream (no SIZ): " + file);
         }
@@ -306,6 +310,8 @@ final class FileCheck {
         if (bad != null) {
             throw new OpenJpegException("unsupported or corrupt SIZ marker (" + bad + "): " + file);
         }
+        into.width = (int) (xsiz - xo);
+        into.height = (int) (ysiz - yo);
         return tiles * MIN_TILE_PART > size - cs;
     }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +14,7 @@ import org.vellum.api.Caller;
 import org.vellum.api.ImageObject;
 import org.vellum.api.ResolvedImage;
 import org.vellum.image.ImageException;
-import org.vellum.image.ImageInfo;
+import org.vellum.image.Dimension;
 import org.vellum.pipeline.Answer;
 import org.vellum.pipeline.ImageService;
 import org.vellum.pipeline.Query;
@@ -32,6 +34,10 @@ public final class Presentation {
     /** Page sizes by file version: about 100 bytes each, so 20 books of 1000 pages cost 2 MB. */
     private static final int KEPT_SIZES = 20_000;
     private static final int THUMBNAIL = 256;
+    /** Books of fewer pages are sized on the request's thread alone. */
+    private static final int PARALLEL_FROM = 32;
+    /** Threads sizing one book's pages at most, whatever the core count. */
+    private static final int MAX_THREADS = 8;
 
     private record Sized(String version, List<Canvas> canvases) {
     }
@@ -199,15 +205,40 @@ public final class Presentation {
                 if (s != null && s.version().equals(object.version())) return s.canvases();
             }
         }
-        List<Canvas> canvases = new ArrayList<>(object.pages().size());
-        for (ImageObject.Page page : object.pages()) {
+        List<ImageObject.Page> pages = object.pages();
+        Object[] measured = new Object[pages.size()];       // each page's Canvas, or the ImageException it gave
+        // the request's headers are read one thread at a time: the servlet container's request is not thread-safe
+        Caller shared = caller == null ? null : new Caller(caller.method(), name -> {
+            synchronized (measured) {
+                return caller.header(name);
+            }
+        }, caller.baseUri(), caller.requestUri());
+        IntConsumer measure = i -> {
+            ImageObject.Page page = pages.get(i);
             try {
-                PageSize size = size(service.resolve(page.identifier(), caller));
-                canvases.add(new Canvas(page, size.width(), size.height()));
+                PageSize size = size(service.resolve(page.identifier(), shared));
+                measured[i] = new Canvas(page, size.width(), size.height());
             } catch (ImageException e) {
+                measured[i] = e;
+            } catch (RuntimeException e) {
+                LOG.error("Sizing page {} of {}", page.identifier(), object.identifier(), e);
+                measured[i] = new ImageException(500, "Page " + page.identifier() + " could not be sized");
+            }
+        };
+        if (pages.size() < PARALLEL_FROM) {
+            for (int i = 0; i < pages.size(); i++) measure.accept(i);
+        } else {
+            inParallel(pages.size(), measure);
+        }
+        List<Canvas> canvases = new ArrayList<>(pages.size());
+        for (int i = 0; i < measured.length; i++) {
+            if (measured[i] instanceof Canvas c) {
+                canvases.add(c);
+            } else {
+                ImageException e = (ImageException) measured[i];
                 if (e.status() == 503) throw e;        // the repository is away: no manifest rather than a short one
-                LOG.warn("Page {} of {} left out of its manifest: {} {}", page.identifier(), object.identifier(),
-                        e.status(), e.getMessage());
+                LOG.warn("Page {} of {} left out of its manifest: {} {}", pages.get(i).identifier(),
+                        object.identifier(), e.status(), e.getMessage());
             }
         }
         List<Canvas> kept = List.copyOf(canvases);
@@ -220,8 +251,37 @@ public final class Presentation {
     }
 
     /**
+     * Runs {@code work} for 0 .. n-1 on as many threads as the machine has cores (this one among them), each taking
+     * the next index: resolving and reading the headers of a large book's pages is file system latency that overlaps.
+     */
+    private static void inParallel(int n, IntConsumer work) {
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        AtomicInteger next = new AtomicInteger();
+        Runnable loop = () -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) work.accept(i);
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread helper = new Thread(loop, "vellum-manifest-" + t);
+            helper.setDaemon(true);
+            helper.start();
+            helpers.add(helper);
+        }
+        loop.run();
+        for (Thread helper : helpers) {
+            try {
+                helper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sizing pages", e);
+            }
+        }
+    }
+
+    /**
      * A page's size by its file version: once a folder changes, the pages that did not are not read again. Shared by
-     * all callers, since the resolver has already decided that this caller may see the page.
+     * all callers, since the resolver has already decided that this caller may see the page. Read from the file's
+     * boxes and SIZ marker, without opening a decoder.
      */
     private PageSize size(ResolvedImage image) throws ImageException {
         String key = image.path() + "@" + image.fingerprint();
@@ -229,8 +289,8 @@ public final class Presentation {
             PageSize s = sizes.get(key);
             if (s != null) return s;
         }
-        ImageInfo info = service.info(image);
-        PageSize s = new PageSize(info.width(), info.height());
+        Dimension d = service.size(image);
+        PageSize s = new PageSize(d.width(), d.height());
         synchronized (sizes) {
             sizes.put(key, s);
         }

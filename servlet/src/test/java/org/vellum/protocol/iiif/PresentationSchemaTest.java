@@ -3,7 +3,6 @@ package org.vellum.protocol.iiif;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,12 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vellum.config.Settings;
 import org.vellum.testing.Http;
+import org.vellum.testing.IiifSchema;
 
 /**
  * Every kind of document Vellum writes, valid against a IIIF Presentation 3.0 JSON schema: ours
- * (presentation-3.schema.json, written from the specification's text), and, when {@code -Dvellum.iiifSchema=<file>}
- * names one, any other (such as the IIIF presentation validator's schema/iiif_3_0.json, which is published on no
- * registry CI can reach).
+ * (presentation-3.schema.json, written from the specification's text; {@link IiifSchema}), and, when
+ * {@code -Dvellum.iiifSchema=<file>} names one, any other. IIIF's own (its presentation validator's
+ * schema/iiif_3_0.json) is published on PyPI inside the validator and on GitHub, neither of which the build reaches;
+ * no npm package or Maven artifact ships it (searched 2026-12-05: the npm and Maven lists, npm's IIIF packages, the
+ * validator's repository, code that vendors the file).
  */
 class PresentationSchemaTest {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,9 +46,10 @@ class PresentationSchemaTest {
     static void start() throws Exception {
         Path images = PresentationTest.library(tmp);
         vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString())));
-        try (InputStream in = PresentationSchemaTest.class.getResourceAsStream("presentation-3.schema.json")) {
-            ours = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
-        }
+        ours = IiifSchema.ours();
+        System.out.println("PresentationSchemaTest: validating against Vellum's presentation-3.schema.json"
+                + (System.getProperty("vellum.iiifSchema", "").isEmpty() ? "" : " and "
+                + System.getProperty("vellum.iiifSchema")));
     }
 
     @AfterAll
