@@ -151,18 +151,41 @@ class VellumInSlingTest {
         HttpResponse<byte[]> root = get("/");
         assertTrue(root.statusCode() != 200 || !new String(root.body(), StandardCharsets.UTF_8).contains("openseadragon"),
                 "Vellum's viewer page must not take Sling's root");
-        HttpResponse<String> bundles = http.send(HttpRequest.newBuilder(URI.create(base + "/system/console/bundles.json"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes()))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, bundles.statusCode());
+        String bundles = consoleBundles();
         for (String bsn : List.of("org.vellum", "org.vellum.gate", "org.vellum.dspace", "org.vellum.fedora",
-                "org.apache.felix.http.jetty12")) {
+                "org.apache.felix.http.jetty12", "org.apache.sling.engine", "org.apache.aries.spifly.dynamic.bundle")) {
             Matcher m = Pattern.compile("\"state\":\"(\\w+)\"[^}]*\"symbolicName\":\"" + Pattern.quote(bsn) + "\"")
-                    .matcher(bundles.body());
+                    .matcher(bundles);
             assertTrue(m.find(), bsn + " is installed");
             assertEquals("Active", m.group(1), bsn);
         }
         assertEquals(200, get("/health/live").statusCode());
+    }
+
+    /** The swap of Jetty, SPI Fly and SLF4J leaves none of the starter's bundles behind. */
+    @Test
+    void everyBundleOfTheAssembledFeatureIsActive() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);   // the framework is still raising start levels
+        List<String> idle;
+        do {
+            idle = new ArrayList<>();
+            Matcher m = Pattern.compile("\\{[^{}]*\"state\":\"(\\w+)\"[^{}]*\"symbolicName\":\"([^\"]+)\"[^{}]*}")
+                    .matcher(consoleBundles());
+            while (m.find()) {
+                if (!m.group(1).equals("Active") && !m.group(1).equals("Fragment")) idle.add(m.group(2) + " " + m.group(1));
+            }
+            if (idle.isEmpty()) return;
+            Thread.sleep(1000);
+        } while (System.nanoTime() < end);
+        throw new AssertionError("bundles not active: " + idle);
+    }
+
+    private String consoleBundles() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/system/console/bundles.json"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes()))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     /** This build's Vellum jars in a Maven repository layout, at the coordinates the feature names. */
