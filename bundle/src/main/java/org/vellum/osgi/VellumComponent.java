@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -69,9 +70,20 @@ public class VellumComponent {
     static final String GATE = "org.vellum.gate";
     static final String GATE_RETRY = "org.vellum.gate.retry";
 
+    /**
+     * Whiteboard properties an administrator may set in configuration {@value VellumConfiguration#PID} beside the
+     * settings; they are copied onto every servlet registration. In Apache Sling, whose servlet context claims "/",
+     * {@code osgi.http.whiteboard.context.select} puts Vellum's servlets into Sling's context and a negative
+     * {@code service.ranking} leaves "/" to Sling's main servlet (docs/sling.md). Not settings: they place the
+     * servlets on a whiteboard and mean nothing to the WAR or the embedded server.
+     */
+    static final List<String> PLACEMENT = List.of(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
+            HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET, Constants.SERVICE_RANKING);
+
     private final ResolverChain resolvers = new ResolverChain();
     private final Map<String, ServiceRegistration<Servlet>> registrations = new LinkedHashMap<>();
     private volatile Generation current;
+    private Map<String, Object> placement = Map.of();
 
     /** At least one (the image folder's, from this bundle), so no request is answered before a resolver is there. */
     @Reference(service = ImageResolver.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
@@ -85,31 +97,45 @@ public class VellumComponent {
     }
 
     @Activate
-    void activate(BundleContext context, VellumConfiguration config) {
+    void activate(BundleContext context, VellumConfiguration config, Map<String, Object> componentProperties) {
         Generation g = new Generation(settingsOf(config), resolvers);
         current = g;
+        placement = placementOf(componentProperties);
         for (Routes.Route route : g.routes) {
             registrations.put(route.name(), context.registerService(Servlet.class, new Front(route.name()),
-                    properties(route, g.settings())));
+                    properties(route, g.settings(), placement)));
         }
         LOG.info("Vellum serves {} (IIP at {}, IIIF at {}/3 and /2)", g.settings().filesystemPrefix(),
                 String.join(", ", Routes.IIP_PATHS), g.settings().iiifPrefix());
     }
 
     @Modified
-    void modified(VellumConfiguration config) {
+    void modified(VellumConfiguration config, Map<String, Object> componentProperties) {
         Generation next = new Generation(settingsOf(config), resolvers);
         Generation old = current;
         current = next;
-        boolean waitChanged = next.settings().redeployWaitMillis() != old.settings().redeployWaitMillis();
+        Map<String, Object> nextPlacement = placementOf(componentProperties);
+        boolean changed = next.settings().redeployWaitMillis() != old.settings().redeployWaitMillis()
+                || !nextPlacement.equals(placement);
+        placement = nextPlacement;
         for (int i = 0; i < next.routes.size(); i++) {
             Routes.Route route = next.routes.get(i);
-            if (waitChanged || !route.patterns().equals(old.routes.get(i).patterns())) {   // e.g. a new IIIF_PREFIX
-                registrations.get(route.name()).setProperties(properties(route, next.settings()));
+            if (changed || !route.patterns().equals(old.routes.get(i).patterns())) {   // e.g. a new IIIF_PREFIX
+                registrations.get(route.name()).setProperties(properties(route, next.settings(), placement));
             }
         }
         LOG.info("Vellum reconfigured: serves {}", next.settings().filesystemPrefix());
         old.closeWhenIdle();
+    }
+
+    /** The {@link #PLACEMENT} properties present in the component's properties (its configuration). */
+    static Map<String, Object> placementOf(Map<String, Object> componentProperties) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (String key : PLACEMENT) {
+            Object value = componentProperties.get(key);
+            if (value != null) p.put(key, value);
+        }
+        return Map.copyOf(p);
     }
 
     /** The typed configuration; a property left out keeps its default (the machine's, where it depends on it). */
@@ -138,8 +164,9 @@ public class VellumComponent {
      * The whiteboard properties of a route; {@code vellum.servlet} lets the gate bundle mirror its patterns and
      * {@code vellum.redeployWait} tells it how long a request may wait for the next revision (REDEPLOY_WAIT, in ms).
      */
-    private static Dictionary<String, Object> properties(Routes.Route route, Settings settings) {
-        Hashtable<String, Object> p = new Hashtable<>();
+    private static Dictionary<String, Object> properties(Routes.Route route, Settings settings,
+            Map<String, Object> placement) {
+        Hashtable<String, Object> p = new Hashtable<>(placement);
         p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, route.patterns().toArray(String[]::new));
         p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "vellum-" + route.name());
         p.put("vellum.servlet", route.name());

@@ -63,6 +63,8 @@ public class GateComponent {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private long seq;
     private long waitMillis = DEFAULT_WAIT_MILLIS;
+    /** The servlet context Vellum's servlets chose (Apache Sling's, say): the gate goes there too. */
+    private Map<String, Object> placement = Map.of();
     private BundleContext context;
 
     @Reference(service = Servlet.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -111,7 +113,14 @@ public class GateComponent {
         if (ref.getProperty("vellum.redeployWait") instanceof Number n) waitMillis = Math.max(0, n.longValue());
         String[] p = patterns instanceof String[] a ? a : patterns == null ? new String[0]
                 : new String[] {patterns.toString()};
-        if (name == null || Arrays.equals(routes.get(name.toString()), p)) return;
+        Map<String, Object> place = new HashMap<>();
+        for (String key : new String[] {HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
+                HttpWhiteboardConstants.HTTP_WHITEBOARD_TARGET}) {
+            if (ref.getProperty(key) != null) place.put(key, ref.getProperty(key));
+        }
+        boolean moved = !place.equals(placement);
+        placement = Map.copyOf(place);
+        if (name == null || (Arrays.equals(routes.get(name.toString()), p) && !moved)) return;
         routes.put(name.toString(), p);
         refresh();
     }
@@ -129,8 +138,8 @@ public class GateComponent {
         }
     }
 
-    private static Hashtable<String, Object> props(String kind, String[] patterns) {
-        Hashtable<String, Object> p = new Hashtable<>();
+    private Hashtable<String, Object> props(String kind, String[] patterns) {
+        Hashtable<String, Object> p = new Hashtable<>(placement);
         p.put(Constants.SERVICE_RANKING, -1000);
         if (kind.equals("servlet")) {
             p.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, patterns);
