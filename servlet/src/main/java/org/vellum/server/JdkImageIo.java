@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * of ours), through a Runnable proxy the JDK makes around a method handle: only the JDK's own frames on the stack.
  * Nothing happens if ImageIO is already started (by the container or another application).
  */
- */
 final class JdkImageIo {
     private static final Logger LOG = LoggerFactory.getLogger(JdkImageIo.class);
 
