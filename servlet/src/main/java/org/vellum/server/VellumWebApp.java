@@ -7,8 +7,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
-
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -25,9 +23,9 @@ import org.vellum.source.FilesystemResolver;
  * Vellum as a web application (the WAR, declared in its web.xml): settings from defaults, then the iipsrv environment
  * variables, then the web.xml context parameters of the same names (these win); the repository adapters in WEB-INF/lib
  * that those settings ask for ({@link org.vellum.api.ResolverProvider}) asked before the image folder; the servlets at
- * the same paths as bin/vellum, below the context path; when the container stops the application, the decoder pool
- * and the adapters closed, the WAR's own JNA cleaner thread stopped and the JDK's record method cache cleared, so that
- * its class loader can go.
+ * the same paths as bin/vellum, below the context path; ImageIO started outside the application
+ * ({@link JdkImageIo}); when the container stops the application, the decoder pool and the adapters closed, the
+ * WAR's own JNA cleaner thread stopped and the JDK's record method cache cleared, so that its class loader can go.
  */
 public final class VellumWebApp implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(VellumWebApp.class);
@@ -37,7 +35,7 @@ public final class VellumWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        keepAwtFromPinningThisApplication();
+        JdkImageIo.startWithoutThisApplication();
         SettingSource source = SettingSource.variables(System.getenv())
                 .overriddenBy(SettingSource.variables(contextParameters(context)));
         if (source.find(Settings.FILESYSTEM_PREFIX.property(), Settings.FILESYSTEM_PREFIX.variable()) == null) {
@@ -93,23 +91,6 @@ public final class VellumWebApp implements ServletContextListener {
         }
         JnaCleaner.stopIfOurs();
         RecordMethodCache.forgetOurRecords();
-    }
-
-    /**
-     * AWT's main AppContext, made once per JVM by the first thread that needs it (ImageIO does), keeps that thread's
-     * context class loader for the JVM's life: a request thread's is this application's, which undeploying would then
-     * leave behind. Made here with none, as Tomcat's JreMemoryLeakPreventionListener does. FedoraWarOnJettyTest sees
-     * the application's class loader collected after undeploying.
-     */
-    private static void keepAwtFromPinningThisApplication() {
-        Thread thread = Thread.currentThread();
-        ClassLoader loader = thread.getContextClassLoader();
-        thread.setContextClassLoader(null);
-        try {
-            ImageIO.getCacheDirectory();
-        } finally {
-            thread.setContextClassLoader(loader);
-        }
     }
 
     /** The context parameters, which override the environment variables of the same names. */

@@ -57,7 +57,8 @@ class VellumBesideAnApplicationTest {
 
     /** Vellum's WAR from Maven, at /vellum, serving the images of {@code imageFolder}. */
     static WebArchive vellum(Path imageFolder) throws IOException {
-        File war = Maven.resolver()
+        // not from a module on the test class path: its build's POM, not the WAR's published one
+        File war = Maven.configureResolver().withClassPathResolution(false)
                 .resolve("org.vellum:vellum-servlet:war:webapp:" + System.getProperty("vellum.version"))
                 .withoutTransitivity().asSingleFile();
         WebArchive vellum = ShrinkWrap.create(WebArchive.class, "vellum.war")
