@@ -132,11 +132,9 @@ public final class DecoderPool implements AutoCloseable {
     /**
      * @param maxNativeBytes idle decoders are closed, longest idle first, while the open ones hold more than this
      *                       (estimated); decoders in use are never closed for it
-     * @param maxWorking     decoders working at once (opening or decoding, mostly CPU-bound), whatever their file;
-     *                       the others wait in arrival order. A server passes its number of cores plus one: with
-     *                       exactly the cores, a decode that stalls (a page fault, a file read, a descheduling) left
-     *                       a core idle while requests queued; many more at once only share the cores and each
-     *                       other's CPU caches, and lengthen every decode.
+     * @param maxWorking     decoders working at once (opening or decoding, both CPU-bound), whatever their file; the
+     *                       others wait in arrival order. A server passes its number of cores: more at once only
+     *                       share the cores and each other's CPU caches, and lengthen every decode.
      */
     public DecoderPool(int maxTotal, int maxPerFile, Duration idle, long maxNativeBytes, int maxWorking) {
         this(maxTotal, maxPerFile, idle, new MemoryBudget(maxNativeBytes), maxWorking);

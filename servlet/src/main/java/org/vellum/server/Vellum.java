@@ -85,9 +85,8 @@ public final class Vellum implements AutoCloseable {
                   Supplier<? extends Collection<HealthCheck>> healthChecks) {
         this.settings = settings;
         MemoryBudget budget = new MemoryBudget(settings.memoryBudgetBytes());
-        // one decode more than cores: see DecoderPool's maxWorking, and bench/RESULTS.md (session 16)
         this.pool = new DecoderPool(settings.poolMaxTotal(), settings.poolMaxPerFile(),
-                Duration.ofSeconds(settings.poolIdleSeconds()), budget, Runtime.getRuntime().availableProcessors() + 1);
+                Duration.ofSeconds(settings.poolIdleSeconds()), budget, Runtime.getRuntime().availableProcessors());
         this.cache = OutputCache.of(settings, budget);
         this.engine = new ImageEngine(settings, resolver, pool, cache, budget);
         this.policy = new HttpPolicy(settings);
