@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vellum.config.Settings;
 import org.vellum.testing.Fixtures;
 import org.vellum.testing.Http;
+import org.vellum.testing.PageServer;
 
 /**
  * OpenSeadragon's IIIF tile source in headless Chromium against the running server: the viewer page comes from
@@ -38,7 +37,7 @@ class IiifOpenSeadragonTest {
     @TempDir
     static Path tmp;
     static Http vellum;
-    static HttpServer pages;
+    static PageServer pages;
     static Path osdNpm;
 
     @BeforeAll
@@ -46,36 +45,23 @@ class IiifOpenSeadragonTest {
         Path images = Files.createDirectories(tmp.resolve("images"));
         Fixtures.write(images, "grid.jp2", Fixtures.colourGrid(2000, 1400), Fixtures.lossless(4, 512));
         vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString())));
-        pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pages.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            byte[] body;
-            String type;
+        pages = PageServer.start(path -> {
             if (path.equals("/osd-npm.js") && osdNpm != null) {
-                body = Files.readAllBytes(osdNpm);
-                type = "application/javascript";
-            } else if (path.startsWith("/page/")) {
+                return new PageServer.Page(Files.readAllBytes(osdNpm), "application/javascript");
+            }
+            if (path.startsWith("/page/")) {
                 String[] p = path.split("/");           // /page/<script: webjar|npm>/<version>
                 String script = p[2].equals("npm") ? "/osd-npm.js" : vellum.server().baseUrl() + OSD_WEBJAR;
-                body = page(script, vellum.server().baseUrl() + "/iiif/" + p[3] + "/grid.jp2/info.json")
-                        .getBytes(StandardCharsets.UTF_8);
-                type = "text/html; charset=utf-8";
-            } else {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
-                return;
+                return new PageServer.Page(page(script, vellum.server().baseUrl() + "/iiif/" + p[3]
+                        + "/grid.jp2/info.json").getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
             }
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            return null;
         });
-        pages.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (pages != null) pages.stop(0);
+        if (pages != null) pages.close();
         if (vellum != null) vellum.close();
     }
 
@@ -121,7 +107,7 @@ class IiifOpenSeadragonTest {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=800,700", "--dump-dom",
                 "--virtual-time-budget=15000",
-                "http://127.0.0.1:" + pages.getAddress().getPort() + pagePath);
+                pages.origin() + pagePath);
         pb.redirectError(tmp.resolve("chromium-" + pagePath.replace('/', '_') + ".log").toFile());
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,7 @@ import org.vellum.testing.Books;
 import org.vellum.testing.Chromium;
 import org.vellum.testing.Http;
 import org.vellum.testing.NpmPackages;
+import org.vellum.testing.PageServer;
 
 /**
  * Mirador 4 (npm {@code mirador}, fetched at test time) in headless Chromium, on a page of another loopback origin,
@@ -35,7 +34,7 @@ class MiradorTest {
     @TempDir
     static Path tmp;
     static Http vellum;
-    static HttpServer pages;
+    static PageServer pages;
     static Path mirador;
 
     @BeforeAll
@@ -53,34 +52,21 @@ class MiradorTest {
                 label.f10.jp2 = Folio ten
                 """);
         vellum = new Http(Settings.fromEnvironment(Map.of("FILESYSTEM_PREFIX", images.toString())));
-        pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pages.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            byte[] body;
-            String type;
+        pages = PageServer.start(path -> {
             if (path.equals("/mirador.js") && mirador != null) {
-                body = Files.readAllBytes(mirador);
-                type = "application/javascript";
-            } else if (path.equals("/")) {
-                body = page(vellum.server().baseUrl() + "/iiif/presentation/book/manifest")
-                        .getBytes(StandardCharsets.UTF_8);
-                type = "text/html; charset=utf-8";
-            } else {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
-                return;
+                return new PageServer.Page(Files.readAllBytes(mirador), "application/javascript");
             }
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            if (path.equals("/")) {
+                return new PageServer.Page(page(vellum.server().baseUrl() + "/iiif/presentation/book/manifest")
+                        .getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+            }
+            return null;
         });
-        pages.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (pages != null) pages.stop(0);
+        if (pages != null) pages.close();
         if (vellum != null) vellum.close();
     }
 
@@ -116,7 +102,7 @@ class MiradorTest {
     }
 
     static String url() {
-        return "http://127.0.0.1:" + pages.getAddress().getPort() + "/";
+        return pages.origin() + "/";
     }
 
     static void requireMirador() throws Exception {
