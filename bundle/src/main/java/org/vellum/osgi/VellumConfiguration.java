@@ -106,7 +106,7 @@ public @interface VellumConfiguration {
     int memcachedTimeout() default 86400;
 
     @AttributeDefinition(name = "LEVEL_CACHE_SIZE",
-            description = "Memory outside the heap, in the same MB, for whole decoded levels being viewed (up to 1 megapixel, 4 for single-tile files), within MEMORY_BUDGET; 0 off; -1: half the heap's size, 4 to 128 MB")
+            description = "Memory outside the heap, in the same MB, for whole decoded levels being viewed (each at most a third of it, and 4 megapixels for tiled files), within MEMORY_BUDGET; 0 off; -1: half the heap's size, 4 to 128 MB")
     double levelCacheSize() default -1;
 
     @AttributeDefinition(name = "MEMORY_BUDGET",

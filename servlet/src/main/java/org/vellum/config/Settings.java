@@ -135,8 +135,9 @@ public record Settings(
     public static final Setting<Integer> MEMCACHED_TIMEOUT = Setting.integer("memcachedTimeout", "MEMCACHED_TIMEOUT",
             86400, "Seconds an image stays in memcached").atLeast(1);
     public static final Setting<Double> LEVEL_CACHE_SIZE = Setting.number("levelCacheSize", "LEVEL_CACHE_SIZE", -1,
-            "Memory outside the heap, in the same MB, for whole decoded levels being viewed (up to 1 megapixel, 4 "
-                    + "for single-tile files), within MEMORY_BUDGET; 0 off; -1: half the heap's size, 4 to 128 MB")
+            "Memory outside the heap, in the same MB, for whole decoded levels being viewed (each at most a third "
+                    + "of it, and 4 megapixels for tiled files), within MEMORY_BUDGET; 0 off; -1: half the heap's "
+                    + "size, 4 to 128 MB")
             .check(v -> v < 0 ? defaultLevelCacheSize() : v);
     public static final Setting<Double> MEMORY_BUDGET = Setting.number("memoryBudget", "MEMORY_BUDGET", 320,
             "Memory, in the same MB, that open decoders (native, estimated), whole levels and cached images may "

@@ -89,12 +89,11 @@ final class DecodePlanner {
     }
 
     /**
-     * The plan for level-d pixels [lx0,lx1) x [ly0,ly1) of the image, counting this request as demand.
-     *
-     * @param areaBudget pixels one decode step may produce (MAX_DECODE_PIXELS for this image)
+     * The plan for level-d pixels [lx0,lx1) x [ly0,ly1) of the image, counting this request as demand. A level decoded
+     * whole is decoded in bands no larger than one decode step may be (MAX_DECODE_PIXELS), so its size is bounded only
+     * by the level cache ({@link LevelCache#keeps}).
      */
-    Plan plan(ResolvedImage image, ImageInfo info, int d, int layers, int lx0, int lx1, int ly0, int ly1,
-              long areaBudget) {
+    Plan plan(ResolvedImage image, ImageInfo info, int d, int layers, int lx0, int lx1, int ly0, int ly1) {
         long levelPixels = (long) info.levelWidth(d) * info.levelHeight(d);
         long area = Math.max(1L, (long) (lx1 - lx0) * (ly1 - ly0));
         // the n-th request in a row counts as n even though the earlier ones have decayed a little
@@ -102,8 +101,7 @@ final class DecodePlanner {
         Whole whole = Whole.NO;
         DecoderKey levelDecoder = info.singleTile() ? new DecoderKey(image.path(), layers, d)
                 : new DecoderKey(image.path(), layers);
-        if (levels.keeps(levelPixels, info.bands(), info.singleTile()) && levelPixels <= areaBudget
-                && asked >= wholeLevelAt(levelPixels, area)) {
+        if (levels.keeps(levelPixels, info.bands(), info.singleTile()) && asked >= wholeLevelAt(levelPixels, area)) {
             wholeLevels.incrementAndGet();
             if (levelPixels <= Math.max(area, 256L * 256)) {
                 return log(image, d, asked, new Plan(levelDecoder, !info.singleTile() && keepTiled(image),
@@ -197,16 +195,16 @@ final class DecodePlanner {
 
     /**
      * The quarter of level d of a single-tile file whose decoder decodes level-d pixels [lx0,lx1) x [ly0,ly1), or null
-     * for a decoder of the whole level. Only the two finest levels above {@link LevelCache#MAX_SINGLE_TILE_LEVEL_PIXELS}
-     * are split, in two along each side at a multiple of {@link #REGION_ALIGN} (tiles of 256 to 1024 then never
-     * straddle a boundary), and only when a level's four decoders (each keeps structures for the whole tile) fit in a
+     * for a decoder of the whole level. Only the two finest levels, and only when too large for the level cache to keep
+     * whole ({@link LevelCache#keeps}), are split, in two along each side at a multiple of {@link #REGION_ALIGN} (tiles
+     * of 256 to 1024 then never straddle a boundary), and only when a level's four decoders (each keeps structures for the whole tile) fit in a
      * quarter of the memory budget. An area across a boundary is decoded by a decoder of the whole level.
      */
     private DecoderKey.Region quarterOf(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0,
                                         int ly1) {
         int lw = info.levelWidth(d);
         int lh = info.levelHeight(d);
-        if (d > 1 || (long) lw * lh <= LevelCache.MAX_SINGLE_TILE_LEVEL_PIXELS) return null;
+        if (d > 1 || levels.keeps((long) lw * lh, info.bands(), true)) return null;
         long structures = (long) info.width() * info.height() * info.components() / 8;
         if (4 * (structures + image.size() / 3) > budget.limit() / 4) return null;
         int bx = split(lw);

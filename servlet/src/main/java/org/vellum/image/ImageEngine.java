@@ -404,14 +404,16 @@ public final class ImageEngine {
         String levelKey = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
         LevelCache.Level kept = levels.peek(levelKey);
         if (kept != null) return kept.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
-        DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1, decodeBudget(info));
+        DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1);
         if (plan.whole() == DecodePlanner.Whole.NOW) {
             LevelCache.Level level = levels.get(levelKey, () -> decodeWholeLevel(image, info, d, plan.level(), plan.keep()));
             if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         } else if (plan.whole() == DecodePlanner.Whole.BACKGROUND) {
             LevelCache.Decoder whole = () -> decodeWholeLevel(image, info, d, plan.level(), false);
-            if (levels.decoding(levelKey)) {
-                // another request started it: waiting costs less than decoding the same area again beside it
+            boolean small = (long) info.levelWidth(d) * info.levelHeight(d) <= LevelCache.MAX_LEVEL_PIXELS;
+            if (small && levels.decoding(levelKey)) {
+                // another request started it: waiting costs less than decoding the same area again beside it; not for
+                // a larger level, whose decode (a second or more) would keep this request longer than its own window
                 LevelCache.Level level = levels.get(levelKey, whole);
                 if (level != null) return level.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
             } else {
@@ -431,7 +433,7 @@ public final class ImageEngine {
         int lh = info.levelHeight(d);
         LevelCache.Level level = LevelCache.Level.allocate(lw, lh, info.bands());
         if (level == null) return null; // no direct memory left for it now: decode the area alone
-        int rows = (int) Math.max(1, Math.min(lh, LevelCache.BAND_PIXELS / lw));
+        int rows = (int) Math.max(1, Math.min(lh, Math.min(LevelCache.BAND_PIXELS, decodeBudget(info)) / lw));
         for (int y0 = 0; y0 < lh; y0 += rows) {
             int y1 = Math.min(lh, y0 + rows);
             level.put(decodeArea(image, info, d, 0, lw, y0, y1, key, y1 < lh || keep), y0);

@@ -27,7 +27,7 @@ final class LevelCache {
     private static final int QUEUED_AT_MOST = 64;
 
     /** A level is kept only if it takes at most this share of the cache, so a few levels always fit. */
-    private static final int LEVELS_AT_LEAST = 4;
+    private static final int LEVELS_AT_LEAST = 3;
 
     /**
      * Larger levels of a tiled file are not decoded whole. A tile of a small level spans many of the file's tiles (at
@@ -36,9 +36,6 @@ final class LevelCache {
      * more tiles/s on speed.sh's 15000x54000 file, bench/RESULTS.md).
      */
     static final long MAX_LEVEL_PIXELS = 4L << 20;
-
-    /** The same for a single-tile file, where one tile there costs a twelfth to a fifth of the whole level. */
-    static final long MAX_SINGLE_TILE_LEVEL_PIXELS = 4L << 20;
 
     /** A whole level is decoded in bands of about this many pixels, so its decode needs little more heap than it. */
     static final long BAND_PIXELS = 1L << 20;
@@ -235,10 +232,16 @@ final class LevelCache {
         }
     }
 
-    /** True when a level of this many pixels and bands (of a single-tile file or not) may be decoded whole and kept. */
+    /**
+     * True when a level of this many pixels and bands (of a single-tile file or not) may be decoded whole and kept.
+     * A single-tile file's level is bounded only by the cache: a window there costs far more per pixel than the whole
+     * level does (OpenJPEG decodes the wavelet margin around it at every resolution and parses the whole tile's
+     * packets), so a level being viewed repays its decode after a fifth to a quarter of its tiles. With the default
+     * LEVEL_CACHE_SIZE of 128 MB that is up to 14 megapixels of RGB, e.g. the 4000x3000 level of an 8000x6000 scan
+     * (bench/RESULTS.md, session 17); a larger level is split among quarter decoders instead.
+     */
     boolean keeps(long pixels, int bands, boolean singleTile) {
-        long most = singleTile ? MAX_SINGLE_TILE_LEVEL_PIXELS : MAX_LEVEL_PIXELS;
-        return pixels > 0 && pixels <= most && pixels * bands * LEVELS_AT_LEAST <= capacity;
+        return pixels > 0 && (singleTile || pixels <= MAX_LEVEL_PIXELS) && pixels * bands * LEVELS_AT_LEAST <= capacity;
     }
 
     /** The level under {@code key} if it is kept, else null. */

@@ -74,7 +74,8 @@ class DecodePlannerTest {
 
     @Test
     void anImageBeingViewedGetsKeptDecodersWholeLevelsAndSplitLevels() throws Exception {
-        try (Http http = server()) {
+        // 32 MB of level cache: the 4.4 MP full level (13 MB) takes more than a third of it, so it is split instead
+        try (Http http = server("LEVEL_CACHE_SIZE", "32")) {
             for (int r = 0; r <= FULL; r++) {
                 for (int t = 0; t < 12; t++) http.ok(tile("single.jp2", r, t));
             }
@@ -86,6 +87,29 @@ class DecodePlannerTest {
             assertTrue(s.pool().idle() > 0, "decoders open for the next request");
             assertTrue(s.levels().kept() >= 3);
             assertTrue(s.budget().used() > 0 && s.budget().used() <= s.budget().limit());
+        }
+    }
+
+    @Test
+    void aLargeSingleTileLevelIsDecodedWholeWhenAThirdOfTheLevelCacheHoldsIt() throws Exception {
+        // 48 MB of level cache: the 4.4 MP full level (13 MB) fits a third of it, so once a quarter of its 77 tiles
+        // were asked for, it is decoded whole and the rest are cut from it; no quarter decoders
+        try (Http http = server("LEVEL_CACHE_SIZE", "48");
+             Http cold = server("LEVEL_CACHE_SIZE", "0", "MEMORY_BUDGET", "0")) {
+            int before = DecodePlanner.wholeLevelAt(2600L * 1700, 256 * 256);
+            for (int t = 0; t < before; t++) http.ok(tile("single.jp2", FULL, t));
+            assertTrue(http.server().vellum().engine().awaitInvestments(30, TimeUnit.SECONDS));
+            EngineStats s = stats(http);
+            assertEquals(1, s.levels().kept(), "the full level kept: " + s.levels());
+            assertEquals(2600L * 1700 * 3, s.levels().bytes());
+            assertEquals(0, s.plans().split(), "no quarter decoders: " + s.plans());
+            long decodes = http.server().vellum().engine().pool().stats().borrowed();
+            for (int t = 0; t < TILES[FULL]; t++) {
+                String tile = tile("single.jp2", FULL, t);
+                assertArrayEquals(cold.ok(tile), http.ok(tile), tile);
+            }
+            assertEquals(decodes, http.server().vellum().engine().pool().stats().borrowed(),
+                    "every tile cut from the kept level");
         }
     }
 

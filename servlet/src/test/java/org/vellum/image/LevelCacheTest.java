@@ -171,8 +171,8 @@ class LevelCacheTest {
     }
 
     @Test
-    void aSingleTileLevelOfUpToFourMegapixelsIsDecodedWholeInBands() throws Exception {
-        // the full 2000x1500 level (3 MP, 9 MB) fits a quarter of 40 MB; bands of a megapixel are 524 rows: 3 decodes
+    void aSingleTileLevelThatFitsAThirdOfTheCacheIsDecodedWholeInBands() throws Exception {
+        // the full 2000x1500 level (3 MP, 9 MB) fits a third of 40 MB; bands of a megapixel are 524 rows: 3 decodes
         try (Http http = server("LEVEL_CACHE_SIZE", "40", "MAX_DECODE_PIXELS", "4194304");
              Http direct = server("LEVEL_CACHE_SIZE", "0")) {
             http.ok("/iip?FIF=single.jp2&OBJ=Max-size");
