@@ -266,8 +266,8 @@ public record Settings(
     }
 
     /**
-     * A sixth of the heap, between 4 and 128 MB: 41 MB under -Xmx256m, room for the 2000x1500 level of a large
-     * single-tile image (9 MB) with a few more.
+     * Half the heap, between 4 and 128 MB: 128 MB under -Xmx256m, room for three 4000x3000 levels of single-tile
+     * images (36 MB each) or many smaller ones.
      */
     private static double defaultLevelCacheSize() {
         // levels live in direct memory, which the JVM bounds by the heap's size unless told otherwise

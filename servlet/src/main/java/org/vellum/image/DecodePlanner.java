@@ -197,8 +197,9 @@ final class DecodePlanner {
      * The quarter of level d of a single-tile file whose decoder decodes level-d pixels [lx0,lx1) x [ly0,ly1), or null
      * for a decoder of the whole level. Only the two finest levels, and only when too large for the level cache to keep
      * whole ({@link LevelCache#keeps}), are split, in two along each side at a multiple of {@link #REGION_ALIGN} (tiles
-     * of 256 to 1024 then never straddle a boundary), and only when a level's four decoders (each keeps structures for the whole tile) fit in a
-     * quarter of the memory budget. An area across a boundary is decoded by a decoder of the whole level.
+     * of 256 to 1024 then never straddle a boundary), and only when a level's four decoders (each keeps structures for
+     * the whole tile) fit in a quarter of the memory budget. An area across a boundary is decoded by a decoder of the
+     * whole level.
      */
     private DecoderKey.Region quarterOf(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0,
                                         int ly1) {
