@@ -172,7 +172,8 @@ final class DecodePlanner {
         return plan;
     }
 
-    private static String levelKey(ResolvedImage image, int d, int layers) {
+    /** One level (and layer count) of one version of an image's file: the key of its demand and of its whole level. */
+    static String levelKey(ResolvedImage image, int d, int layers) {
         return image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
     }
 

@@ -168,7 +168,7 @@ public final class ImageEngine {
      */
     public Dimension size(ResolvedImage image) throws ImageException {
         synchronized (infoCache) {
-            ImageInfo cached = infoCache.get(image.path() + "@" + image.fingerprint());
+            ImageInfo cached = infoCache.get(versionKey(image));
             if (cached != null) return new Dimension(cached.width(), cached.height());
         }
         try {
@@ -182,9 +182,14 @@ public final class ImageEngine {
         }
     }
 
+    /** What the header facts of one version of an image's file are kept under. */
+    private static String versionKey(ResolvedImage image) {
+        return image.path() + "@" + image.fingerprint();
+    }
+
     /** The image's header facts; parsed once per file version. */
     public ImageInfo info(ResolvedImage image) throws ImageException {
-        String key = image.path() + "@" + image.fingerprint();
+        String key = versionKey(image);
         synchronized (infoCache) {
             ImageInfo cached = infoCache.get(key);
             if (cached != null) return cached;
@@ -401,7 +406,7 @@ public final class ImageEngine {
      */
     private Pixels decodeLevelRows(ResolvedImage image, ImageInfo info, int d, int lx0, int lx1, int ly0, int ly1,
                                    int layers) throws ImageException {
-        String levelKey = image.path() + "@" + image.fingerprint() + "#" + d + "/" + layers;
+        String levelKey = DecodePlanner.levelKey(image, d, layers);
         LevelCache.Level kept = levels.peek(levelKey);
         if (kept != null) return kept.crop(lx0, ly0, lx1 - lx0, ly1 - ly0);
         DecodePlanner.Plan plan = planner.plan(image, info, d, layers, lx0, lx1, ly0, ly1);

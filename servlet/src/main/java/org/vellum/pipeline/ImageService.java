@@ -7,6 +7,7 @@ import org.vellum.api.ImageObject;
 import org.vellum.api.ImageSequence;
 import org.vellum.api.ResolvedImage;
 import org.vellum.config.Settings;
+import org.vellum.image.Dimension;
 import org.vellum.image.ImageEngine;
 import org.vellum.image.ImageException;
 import org.vellum.image.ImageInfo;
@@ -98,7 +99,7 @@ public final class ImageService {
     }
 
     /** A resolved image's full-resolution size, without opening a decoder when its facts are not known yet. */
-    public org.vellum.image.Dimension size(ResolvedImage image) throws ImageException {
+    public Dimension size(ResolvedImage image) throws ImageException {
         return engine.size(image);
     }
 
